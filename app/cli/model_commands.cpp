@@ -1,0 +1,214 @@
+// info, tokenize, detokenize and generate.
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "cli/model_options.h"
+#include "generator.h"
+
+namespace confidant::cli {
+
+using namespace confidant::inference;
+
+namespace {
+
+std::string humanBytes(double bytes) {
+    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    int u = 0;
+    while (bytes >= 1024 && u < 4) {
+        bytes /= 1024;
+        ++u;
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.2f %s", bytes, units[u]);
+    return buf;
+}
+
+std::string humanCount(double n) {
+    const char* units[] = {"", " K", " M", " B", " T"};
+    int u = 0;
+    while (n >= 1000 && u < 4) {
+        n /= 1000;
+        ++u;
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, u == 0 ? "%.0f%s" : "%.2f%s", n, units[u]);
+    return buf;
+}
+
+std::string metadataText(const GgufFile& file, const std::string& key) {
+    const GgufValue* v = file.find(key);
+    if (!v) return "-";
+    if (v->type == GgufType::String) return v->stringValue;
+    if (v->isInteger()) return std::to_string(file.getInt(key).ok() ? *file.getInt(key) : 0);
+    if (v->isFloat()) {
+        std::ostringstream s;
+        s << v->floatValue;
+        return s.str();
+    }
+    return v->describeType();
+}
+
+std::string tokenLabel(const Vocabulary& vocabulary, TokenId id) {
+    if (!vocabulary.isValid(id)) return "none";
+    return std::to_string(id) + " '" + vocabulary.tokens[size_t(id)] + "'";
+}
+
+}  // namespace
+
+int runInfo(Arguments& args) {
+    auto positionals = args.positionals();
+    if (!positionals) return fail(positionals.error().message);
+    if (positionals->size() != 1) return fail("info needs exactly one model file: confidant-cli info MODEL");
+    // Reads the file directly rather than loading a Model, so that it describes files Confidant
+    // cannot run too.
+    auto opened = GgufFile::open(positionals->front());
+    if (!opened) return fail(opened.error().message);
+    const GgufFile& file = **opened;
+    const std::string arch = metadataText(file, "general.architecture");
+
+    uint64_t parameters = 0;
+    struct TypeUse { uint64_t tensors = 0, elements = 0, bytes = 0; };
+    std::map<std::string, TypeUse> types;
+    for (const auto& t : file.tensors()) {
+        parameters += t.elementCount;
+        auto& use = types[std::string(tensorTypeName(t.type))];
+        ++use.tensors;
+        use.elements += t.elementCount;
+        use.bytes += t.byteSize;
+    }
+
+    std::printf("file:            %s\n", file.path().c_str());
+    std::printf("GGUF version:    %u\n", file.version());
+    std::printf("name:            %s\n", metadataText(file, "general.name").c_str());
+    std::printf("architecture:    %s\n", arch.c_str());
+    std::printf("file size:       %s (%llu bytes)\n", humanBytes(double(file.fileSize())).c_str(),
+                (unsigned long long)file.fileSize());
+    std::printf("parameters:      %s (%llu)\n", humanCount(double(parameters)).c_str(), (unsigned long long)parameters);
+    std::printf("tensors:         %zu\n", file.tensors().size());
+    std::printf("tensor types:\n");
+    for (const auto& [name, use] : types)
+        std::printf("  %-8s %5llu tensors  %6.2f%% of parameters  %s\n", name.c_str(), (unsigned long long)use.tensors,
+                    parameters ? 100.0 * double(use.elements) / double(parameters) : 0.0, humanBytes(double(use.bytes)).c_str());
+    std::printf("context length:  %s\n", metadataText(file, arch + ".context_length").c_str());
+    std::printf("embedding:       %s\n", metadataText(file, arch + ".embedding_length").c_str());
+    std::printf("layers:          %s\n", metadataText(file, arch + ".block_count").c_str());
+    std::printf("heads:           %s (KV heads: %s)\n", metadataText(file, arch + ".attention.head_count").c_str(),
+                metadataText(file, arch + ".attention.head_count_kv").c_str());
+    std::printf("feed-forward:    %s\n", metadataText(file, arch + ".feed_forward_length").c_str());
+
+    auto vocabulary = Vocabulary::fromGguf(file);
+    if (vocabulary) {
+        std::printf("tokenizer:       %s%s, %zu tokens\n", vocabulary->model.c_str(),
+                    vocabulary->preTokenizer.empty() ? "" : (" (" + vocabulary->preTokenizer + ")").c_str(),
+                    vocabulary->size());
+        std::printf("special tokens:  BOS %s, EOS %s, UNK %s, PAD %s\n", tokenLabel(*vocabulary, vocabulary->bos).c_str(),
+                    tokenLabel(*vocabulary, vocabulary->eos).c_str(), tokenLabel(*vocabulary, vocabulary->unk).c_str(),
+                    tokenLabel(*vocabulary, vocabulary->pad).c_str());
+        std::string stops;
+        for (TokenId id : vocabulary->endOfGeneration) stops += (stops.empty() ? "" : ", ") + tokenLabel(*vocabulary, id);
+        std::printf("end of turn:     %s\n", stops.empty() ? "none" : stops.c_str());
+    } else {
+        std::printf("tokenizer:       unusable: %s\n", vocabulary.error().message.c_str());
+    }
+    std::printf("chat template:   %s\n", file.has("tokenizer.chat_template") ? "yes" : "no");
+    return 0;
+}
+
+int runTokenize(Arguments& args) {
+    const bool bos = args.flag({"--bos"});
+    const bool parseSpecial = args.flag({"--parse-special"});
+    auto model = loadModelOption(args);
+    if (!model) return fail(model.error().message);
+    auto positionals = args.positionals();
+    if (!positionals) return fail(positionals.error().message);
+    if (positionals->size() != 1) return fail("tokenize needs exactly one TEXT argument");
+    const auto ids = (*model)->tokenizer().encode(positionals->front(), {.addBos = bos, .parseSpecial = parseSpecial});
+    for (size_t i = 0; i < ids.size(); ++i) std::printf(i ? " %d" : "%d", ids[i]);
+    std::printf("\n");
+    return 0;
+}
+
+int runDetokenize(Arguments& args) {
+    auto model = loadModelOption(args);
+    if (!model) return fail(model.error().message);
+    auto positionals = args.positionals();
+    if (!positionals) return fail(positionals.error().message);
+    const Vocabulary& vocabulary = (*model)->tokenizer().vocabulary();
+    std::vector<TokenId> ids;
+    for (const auto& word : *positionals) {
+        std::istringstream in(word);
+        long long id;
+        while (in >> id) {
+            if (id < 0 || size_t(id) >= vocabulary.size())
+                return fail("token id " + std::to_string(id) + " is outside the " + std::to_string(vocabulary.size()) +
+                            "-token vocabulary");
+            ids.push_back(TokenId(id));
+        }
+        if (!in.eof()) return fail("'" + word + "' is not a list of token ids");
+    }
+    const std::string text = (*model)->tokenizer().decode(ids);
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return 0;
+}
+
+int runGenerate(Arguments& args) {
+    auto prompt = args.value({"-p", "--prompt"});
+    if (!prompt) return fail(prompt.error().message);
+    auto promptFile = args.value({"--prompt-file", "-f"});
+    if (!promptFile) return fail(promptFile.error().message);
+    auto maxTokens = args.integer({"-n", "--n-predict"}, 0, 1 << 24);
+    if (!maxTokens) return fail(maxTokens.error().message);
+    auto sampler = samplerOptions(args);
+    if (!sampler) return fail(sampler.error().message);
+    auto loaded = loadModelAndBackend(args);
+    if (!loaded) return fail(loaded.error().message);
+    auto contextLength = contextOption(args, *loaded->model);
+    if (!contextLength) return fail(contextLength.error().message);
+    auto positionals = args.positionals();
+    if (!positionals) return fail(positionals.error().message);
+    if (!positionals->empty()) return fail("unexpected argument '" + positionals->front() + "'");
+    if (*prompt && *promptFile) return fail("give either -p or --prompt-file, not both");
+
+    std::string text = prompt->value_or("");
+    if (*promptFile) {
+        std::ifstream in(**promptFile, std::ios::binary);
+        if (!in) return fail("cannot read the prompt file '" + **promptFile + "'");
+        text.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    const Tokenizer& tokenizer = loaded->model->tokenizer();
+    std::vector<TokenId> promptIds = tokenizer.encode(text, {.addBos = tokenizer.vocabulary().addBos, .parseSpecial = true});
+    if (promptIds.empty()) {
+        if (tokenizer.vocabulary().bos < 0) return fail("the prompt is empty and the model has no BOS token to start from");
+        promptIds.push_back(tokenizer.vocabulary().bos);
+    }
+
+    auto session = Session::create(loaded->model, *loaded->backend, *contextLength);
+    if (!session) return fail(session.error().message);
+    Sampler s(*sampler);
+    TokenId previous = promptIds.back();
+    GenerationRequest request;
+    request.prompt = promptIds;
+    request.maxTokens = uint32_t(maxTokens->value_or(256));
+    request.onToken = [&](TokenId id) {
+        const std::string piece = tokenizer.tokenText(id, previous);
+        previous = id;
+        std::fwrite(piece.data(), 1, piece.size(), stdout);
+        std::fflush(stdout);
+        return true;
+    };
+    auto stats = generate(*session, s, request);
+    if (!stats) return fail(stats.error().message);
+    std::fprintf(stderr,
+                 "\n[%s on %s] prompt: %u tokens (%.1f tok/s), generated: %u tokens (%.2f tok/s), "
+                 "time to first token: %.1f ms, finish: %s, seed: %llu\n",
+                 loaded->backend->name().c_str(), loaded->backend->deviceName().c_str(), stats->promptTokens,
+                 stats->promptTokensPerSecond(), stats->generatedTokens, stats->tokensPerSecond(),
+                 stats->timeToFirstToken * 1000.0, finishReasonName(stats->finishReason),
+                 (unsigned long long)sampler->seed);
+    return 0;
+}
+
+}  // namespace confidant::cli

@@ -1,0 +1,70 @@
+// Parsing the model, backend and sampler options of confidant-cli.
+#include "cli/model_options.h"
+
+#include <algorithm>
+#include <random>
+
+namespace confidant::cli {
+
+using namespace confidant::inference;
+
+Result<std::shared_ptr<const Model>> loadModelOption(Arguments& args) {
+    auto path = args.value({"-m", "--model"});
+    if (!path) return path.error();
+    if (!*path) return makeError("no model given: use -m MODEL.gguf");
+    return Model::load(**path);
+}
+
+Result<LoadedModel> loadModelAndBackend(Arguments& args) {
+    auto backendName = args.value({"--backend"});
+    if (!backendName) return backendName.error();
+    auto threads = args.integer({"--threads", "-t"}, 1, 1024);
+    if (!threads) return threads.error();
+    const std::string name = backendName->value_or("cpu");
+    if (name != "cpu" && name != "vulkan") return makeError("unknown backend '" + name + "' (choose cpu or vulkan)");
+    auto model = loadModelOption(args);
+    if (!model) return model.error();
+    LoadedModel loaded{*model, nullptr};
+    if (name == "vulkan")
+        return makeError("the Vulkan backend is not available yet; use --backend cpu");
+    loaded.backend = createCpuBackend(loaded.model, unsigned(threads->value_or(0)));
+    return loaded;
+}
+
+Result<SamplerSettings> samplerOptions(Arguments& args) {
+    SamplerSettings s;
+    auto temp = args.number({"--temp", "--temperature"});
+    if (!temp) return temp.error();
+    if (*temp) s.temperature = float(**temp);
+    auto seed = args.integer({"--seed", "-s"}, 0, std::numeric_limits<long long>::max());
+    if (!seed) return seed.error();
+    s.seed = *seed ? uint64_t(**seed) : std::random_device{}();
+    auto topK = args.integer({"--top-k"}, 0, 1 << 30);
+    if (!topK) return topK.error();
+    if (*topK) s.topK = int32_t(**topK);
+    auto topP = args.number({"--top-p"});
+    if (!topP) return topP.error();
+    if (*topP) s.topP = float(**topP);
+    auto minP = args.number({"--min-p"});
+    if (!minP) return minP.error();
+    if (*minP) s.minP = float(**minP);
+    auto penalty = args.number({"--repeat-penalty"});
+    if (!penalty) return penalty.error();
+    if (*penalty) {
+        if (**penalty <= 0) return makeError("--repeat-penalty must be positive");
+        s.repeatPenalty = float(**penalty);
+    }
+    auto lastN = args.integer({"--repeat-last-n"}, -1, 1 << 30);
+    if (!lastN) return lastN.error();
+    if (*lastN) s.repeatLastN = int32_t(**lastN);
+    return s;
+}
+
+Result<uint32_t> contextOption(Arguments& args, const Model& model) {
+    auto ctx = args.integer({"--ctx", "-c"}, 1, 1 << 24);
+    if (!ctx) return ctx.error();
+    if (*ctx) return uint32_t(**ctx);
+    return std::min<uint32_t>(model.config().contextLength, 4096);
+}
+
+}  // namespace confidant::cli

@@ -1,0 +1,42 @@
+// The interface every executor of a Graph implements (the CPU reference, Vulkan). A Backend is
+// bound to one model; a BackendContext holds one conversation's KV cache and scratch memory.
+// Thread contract: a BackendContext is used by one thread at a time; the Backend may be shared.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "graph.h"
+#include "model.h"
+#include "result.h"
+
+namespace confidant::inference {
+
+struct StepInput {
+    std::span<const TokenId> tokens;  // graph.tokenCount of them
+    uint32_t startPosition = 0;       // position of tokens[0] in the sequence
+};
+
+class BackendContext {
+public:
+    virtual ~BackendContext() = default;
+    // Runs the graph for the tokens and writes the last token's logits (vocabSize floats).
+    virtual Result<void> evaluate(const Graph& graph, const StepInput& input, std::span<float> logits) = 0;
+    virtual uint32_t contextLength() const = 0;
+};
+
+class Backend {
+public:
+    virtual ~Backend() = default;
+    virtual std::string name() const = 0;        // "cpu", "vulkan"
+    virtual std::string deviceName() const = 0;  // what runs it, for statistics
+    virtual bool supports(const Op& op) const = 0;
+    virtual Result<std::unique_ptr<BackendContext>> createContext(uint32_t contextLength) = 0;
+};
+
+// The plain fp32 reference backend (cpu/cpu_backend.cpp); threads = 0 uses every core.
+std::unique_ptr<Backend> createCpuBackend(std::shared_ptr<const Model> model, unsigned threads = 0);
+
+}  // namespace confidant::inference

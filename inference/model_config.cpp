@@ -1,0 +1,84 @@
+// Architecture hyperparameters from GGUF metadata.
+#include "model_config.h"
+
+namespace confidant::inference {
+namespace {
+
+Result<uint32_t> readDimension(const GgufFile& file, const std::string& key) {
+    auto v = file.getUInt(key);
+    if (!v) return v.error();
+    if (*v == 0 || *v > (1u << 24)) return makeError("metadata key '" + key + "' = " + std::to_string(*v) + " is out of range");
+    return uint32_t(*v);
+}
+
+}  // namespace
+
+Result<ModelConfig> ModelConfig::fromGguf(const GgufFile& file) {
+    ModelConfig c;
+    auto arch = file.getString("general.architecture");
+    if (!arch) return arch.error();
+    c.architecture = *arch;
+    if (auto name = file.getString("general.name")) c.name = *name;
+    if (c.architecture != "llama")
+        return makeError("unsupported model architecture '" + c.architecture + "'; Confidant runs: llama");
+
+    const std::string p = c.architecture + ".";
+    struct Field { const char* key; uint32_t* target; };
+    for (const auto& [key, target] : {Field{"embedding_length", &c.embeddingLength}, Field{"block_count", &c.blockCount},
+                                      Field{"feed_forward_length", &c.feedForwardLength},
+                                      Field{"attention.head_count", &c.headCount}, Field{"context_length", &c.contextLength}}) {
+        auto v = readDimension(file, p + key);
+        if (!v) return v.error();
+        *target = *v;
+    }
+    c.headCountKv = c.headCount;
+    if (file.has(p + "attention.head_count_kv")) {
+        auto v = readDimension(file, p + "attention.head_count_kv");
+        if (!v) return v.error();
+        c.headCountKv = *v;
+    }
+    if (c.headCount % c.headCountKv != 0)
+        return makeError("attention.head_count (" + std::to_string(c.headCount) + ") is not a multiple of head_count_kv (" +
+                         std::to_string(c.headCountKv) + ")");
+    if (c.embeddingLength % c.headCount != 0 && !file.has(p + "attention.key_length"))
+        return makeError("embedding_length (" + std::to_string(c.embeddingLength) + ") is not a multiple of head_count (" +
+                         std::to_string(c.headCount) + ")");
+    c.headDim = c.embeddingLength / c.headCount;
+    if (file.has(p + "attention.key_length")) {
+        auto v = readDimension(file, p + "attention.key_length");
+        if (!v) return v.error();
+        c.headDim = *v;
+    }
+    if (c.headDim % 2 != 0) return makeError("the attention head size " + std::to_string(c.headDim) + " is odd; RoPE needs pairs");
+
+    c.ropeDimensionCount = c.headDim;
+    if (file.has(p + "rope.dimension_count")) {
+        auto v = readDimension(file, p + "rope.dimension_count");
+        if (!v) return v.error();
+        if (*v > c.headDim || *v % 2 != 0)
+            return makeError("rope.dimension_count (" + std::to_string(*v) + ") does not fit the head size " + std::to_string(c.headDim));
+        c.ropeDimensionCount = *v;
+    }
+    auto eps = file.getFloat(p + "attention.layer_norm_rms_epsilon");
+    if (!eps) return eps.error();
+    c.rmsEpsilon = float(*eps);
+    if (file.has(p + "rope.freq_base")) {
+        auto base = file.getFloat(p + "rope.freq_base");
+        if (!base) return base.error();
+        c.ropeFreqBase = float(*base);
+    }
+
+    auto tokens = file.find("tokenizer.ggml.tokens");
+    if (file.has(p + "vocab_size")) {
+        auto v = readDimension(file, p + "vocab_size");
+        if (!v) return v.error();
+        c.vocabSize = *v;
+    } else if (tokens && tokens->type == GgufType::Array) {
+        c.vocabSize = uint32_t(tokens->items.size());
+    } else {
+        return makeError("the model has neither " + p + "vocab_size nor a tokenizer.ggml.tokens array");
+    }
+    return c;
+}
+
+}  // namespace confidant::inference

@@ -1,0 +1,40 @@
+// Hyperparameters of a transformer model, read from the GGUF metadata of its architecture.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "gguf_file.h"
+#include "result.h"
+
+namespace confidant::inference {
+
+enum class RopeStyle {
+    AdjacentPairs,  // rotate (x[2i], x[2i+1]): llama's convention
+    NeoX,           // rotate (x[i], x[i + d/2]): qwen2, phi3, gemma
+};
+
+struct ModelConfig {
+    std::string architecture;       // general.architecture
+    std::string name;               // general.name, if any
+    uint32_t vocabSize = 0;
+    uint32_t embeddingLength = 0;   // d_model
+    uint32_t blockCount = 0;        // layers
+    uint32_t feedForwardLength = 0; // FFN hidden size
+    uint32_t headCount = 0;
+    uint32_t headCountKv = 0;
+    uint32_t headDim = 0;           // per head, for Q and K and V
+    uint32_t contextLength = 0;     // what the model was trained for
+    uint32_t ropeDimensionCount = 0;
+    float ropeFreqBase = 10000.0f;
+    RopeStyle ropeStyle = RopeStyle::AdjacentPairs;
+    float rmsEpsilon = 1e-5f;
+
+    uint32_t qDim() const { return headCount * headDim; }
+    uint32_t kvDim() const { return headCountKv * headDim; }
+
+    // Reads `<arch>.*` keys; the Error names the missing or inconsistent key.
+    static Result<ModelConfig> fromGguf(const GgufFile& file);
+};
+
+}  // namespace confidant::inference

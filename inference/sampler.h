@@ -1,0 +1,44 @@
+// Choosing the next token from logits: greedy, or temperature sampling narrowed by top-k, top-p
+// and min-p, after a repetition penalty. A seed makes a run reproducible.
+#pragma once
+
+#include <cstdint>
+#include <random>
+#include <span>
+#include <vector>
+
+#include "vocabulary.h"
+
+namespace confidant::inference {
+
+struct SamplerSettings {
+    float temperature = 0.8f;     // <= 0: greedy
+    int32_t topK = 40;            // <= 0: off
+    float topP = 0.95f;           // >= 1: off
+    float minP = 0.05f;           // <= 0: off
+    float repeatPenalty = 1.0f;   // 1: off (the default, as in llama.cpp)
+    int32_t repeatLastN = 64;     // how many recent tokens the penalty looks at
+    uint64_t seed = 0;
+};
+
+class Sampler {
+public:
+    explicit Sampler(const SamplerSettings& settings);
+
+    // `recent` is the sequence so far (prompt and reply); only its tail feeds the penalty.
+    TokenId sample(std::span<const float> logits, std::span<const TokenId> recent);
+
+    const SamplerSettings& settings() const { return m_settings; }
+
+private:
+    struct Candidate {
+        TokenId id;
+        float value;  // logit, then probability
+    };
+
+    SamplerSettings m_settings;
+    std::mt19937_64 m_rng;
+    std::vector<Candidate> m_candidates;  // reused between calls
+};
+
+}  // namespace confidant::inference

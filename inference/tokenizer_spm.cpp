@@ -1,0 +1,209 @@
+// Sentencepiece-style vocabularies (tokenizer.ggml.model = "llama": Llama 1/2, TinyLlama, Mistral
+// v0.1, llama2.c models). The GGUF's pieces, scores and types are written into a sentencepiece
+// ModelProto (serialized by hand: Debian ships the library but not its .proto header) and the
+// library does the encoding, so that our results are sentencepiece's own.
+#include <sentencepiece_processor.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+#include "tokenizer.h"
+
+namespace confidant::inference {
+namespace {
+
+// Minimal protobuf wire-format writer: just the field kinds the ModelProto needs.
+class ProtoWriter {
+public:
+    void varint(uint32_t field, uint64_t value) {
+        tag(field, 0);
+        raw(value);
+    }
+    void boolean(uint32_t field, bool value) { varint(field, value ? 1 : 0); }
+    void float32(uint32_t field, float value) {
+        tag(field, 5);
+        char bytes[4];
+        std::memcpy(bytes, &value, 4);
+        m_out.append(bytes, 4);
+    }
+    void bytes(uint32_t field, std::string_view value) {
+        tag(field, 2);
+        raw(value.size());
+        m_out.append(value);
+    }
+    const std::string& data() const { return m_out; }
+
+private:
+    void tag(uint32_t field, uint32_t wireType) { raw((uint64_t(field) << 3) | wireType); }
+    void raw(uint64_t v) {
+        while (v >= 0x80) {
+            m_out.push_back(char((v & 0x7F) | 0x80));
+            v >>= 7;
+        }
+        m_out.push_back(char(v));
+    }
+    std::string m_out;
+};
+
+// Field numbers from sentencepiece_model.proto.
+namespace field {
+constexpr uint32_t modelPieces = 1, modelTrainerSpec = 2, modelNormalizerSpec = 3;
+constexpr uint32_t pieceText = 1, pieceScore = 2, pieceType = 3;
+constexpr uint32_t trainerModelType = 3, trainerVocabSize = 4, trainerByteFallback = 35, trainerUnkId = 40,
+                   trainerBosId = 41, trainerEosId = 42, trainerPadId = 43;
+constexpr uint32_t normalizerName = 1, normalizerAddDummyPrefix = 3, normalizerRemoveExtraWhitespaces = 4,
+                   normalizerEscapeWhitespaces = 5;
+constexpr uint64_t modelTypeBpe = 2;
+}  // namespace field
+
+const std::string k_spaceMarker = "\xE2\x96\x81";  // U+2581, sentencepiece's visible space
+
+std::string serializeModel(const Vocabulary& v) {
+    ProtoWriter model;
+    bool hasBytePieces = false;
+    for (size_t i = 0; i < v.size(); ++i) {
+        ProtoWriter piece;
+        piece.bytes(field::pieceText, v.tokens[i]);
+        piece.float32(field::pieceScore, v.scores.empty() ? 0.0f : v.scores[i]);
+        // Sentencepiece has no "undefined" type; such pieces are ordinary ones.
+        const TokenType type = v.types[i] == TokenType::Undefined ? TokenType::Normal : v.types[i];
+        piece.varint(field::pieceType, uint64_t(type));
+        hasBytePieces = hasBytePieces || type == TokenType::Byte;
+        model.bytes(field::modelPieces, piece.data());
+    }
+    ProtoWriter trainer;
+    trainer.varint(field::trainerModelType, field::modelTypeBpe);
+    trainer.varint(field::trainerVocabSize, v.size());
+    trainer.boolean(field::trainerByteFallback, hasBytePieces);
+    // Negative ids are written as 64-bit two's complement varints, as protobuf does for int32.
+    trainer.varint(field::trainerUnkId, uint64_t(int64_t(v.unk)));
+    trainer.varint(field::trainerBosId, uint64_t(int64_t(v.bos)));
+    trainer.varint(field::trainerEosId, uint64_t(int64_t(v.eos)));
+    trainer.varint(field::trainerPadId, uint64_t(int64_t(v.pad)));
+    model.bytes(field::modelTrainerSpec, trainer.data());
+
+    // The dummy prefix is added by SentencePieceTokenizer::encode itself (Llama adds it to every
+    // text fragment that starts the input or follows a special token), so the library's is off.
+    ProtoWriter normalizer;
+    normalizer.bytes(field::normalizerName, "identity");
+    normalizer.boolean(field::normalizerAddDummyPrefix, false);
+    normalizer.boolean(field::normalizerRemoveExtraWhitespaces, false);
+    normalizer.boolean(field::normalizerEscapeWhitespaces, true);
+    model.bytes(field::modelNormalizerSpec, normalizer.data());
+    return model.data();
+}
+
+class SentencePieceTokenizer final : public Tokenizer {
+public:
+    explicit SentencePieceTokenizer(Vocabulary vocabulary) : Tokenizer(std::move(vocabulary)) {
+        for (size_t i = 0; i < m_vocabulary.size(); ++i) {
+            const TokenType t = m_vocabulary.types[i];
+            if ((t == TokenType::Control || t == TokenType::UserDefined) && !m_vocabulary.tokens[i].empty())
+            {
+                m_specialTokens.push_back(TokenId(i));
+                m_specialFirstByte[uint8_t(m_vocabulary.tokens[i][0])] = true;
+            }
+        }
+        // Longest first, so that "<|a|b|>" wins over a prefix of it.
+        std::stable_sort(m_specialTokens.begin(), m_specialTokens.end(), [this](TokenId a, TokenId b) {
+            return m_vocabulary.tokens[size_t(a)].size() > m_vocabulary.tokens[size_t(b)].size();
+        });
+    }
+
+    Result<void> load() {
+        if (m_vocabulary.unk < 0 &&
+            std::find(m_vocabulary.types.begin(), m_vocabulary.types.end(), TokenType::Unknown) == m_vocabulary.types.end())
+            return makeError("the sentencepiece vocabulary has no unknown token (type 2)");
+        const auto status = m_processor.LoadFromSerializedProto(serializeModel(m_vocabulary));
+        if (!status.ok()) return makeError("the sentencepiece vocabulary is inconsistent: " + std::string(status.message()));
+        return {};
+    }
+
+    std::vector<TokenId> encode(std::string_view text, const EncodeOptions& options) const override {
+        std::vector<TokenId> ids;
+        if (options.addBos && m_vocabulary.bos >= 0) ids.push_back(m_vocabulary.bos);
+        bool startsSegment = true;  // at the start of the input or right after a special token
+        size_t pos = 0;
+        while (pos < text.size()) {
+            size_t fragmentEnd = text.size();
+            TokenId special = -1;
+            if (options.parseSpecial) findSpecial(text, pos, fragmentEnd, special);
+            if (fragmentEnd > pos) {
+                encodeFragment(text.substr(pos, fragmentEnd - pos), startsSegment, ids);
+                startsSegment = false;
+            }
+            if (special < 0) break;
+            ids.push_back(special);
+            startsSegment = true;
+            pos = fragmentEnd + m_vocabulary.tokens[size_t(special)].size();
+        }
+        return ids;
+    }
+
+    std::string tokenText(TokenId id, TokenId previous, bool renderSpecial) const override {
+        if (!m_vocabulary.isValid(id)) return {};
+        const std::string& piece = m_vocabulary.tokens[size_t(id)];
+        switch (m_vocabulary.typeOf(id)) {
+            case TokenType::Control: return renderSpecial ? piece : std::string();
+            case TokenType::Byte: {
+                // "<0xNN>"
+                if (piece.size() == 6) return std::string(1, char(std::stoi(piece.substr(3, 2), nullptr, 16)));
+                return piece;
+            }
+            default: break;
+        }
+        std::string text;
+        text.reserve(piece.size());
+        for (size_t i = 0; i < piece.size();) {
+            if (piece.compare(i, k_spaceMarker.size(), k_spaceMarker) == 0) {
+                text.push_back(' ');
+                i += k_spaceMarker.size();
+            } else {
+                text.push_back(piece[i++]);
+            }
+        }
+        // The dummy prefix added when encoding is not part of the text.
+        const bool startsText = previous < 0 || previous == m_vocabulary.bos;
+        if (startsText && m_vocabulary.addSpacePrefix && !text.empty() && text[0] == ' ') text.erase(0, 1);
+        return text;
+    }
+
+private:
+    void findSpecial(std::string_view text, size_t from, size_t& at, TokenId& which) const {
+        for (size_t p = from; p < text.size(); ++p) {
+            if (!m_specialFirstByte[uint8_t(text[p])]) continue;
+            for (TokenId id : m_specialTokens) {
+                const std::string& s = m_vocabulary.tokens[size_t(id)];
+                if (text.compare(p, s.size(), s) == 0) {
+                    at = p;
+                    which = id;
+                    return;
+                }
+            }
+        }
+    }
+
+    void encodeFragment(std::string_view fragment, bool startsSegment, std::vector<TokenId>& ids) const {
+        std::string input;
+        if (startsSegment && m_vocabulary.addSpacePrefix) input = " ";
+        input.append(fragment);
+        std::vector<int> pieces;
+        if (!m_processor.Encode(input, &pieces).ok()) return;
+        ids.insert(ids.end(), pieces.begin(), pieces.end());
+    }
+
+    sentencepiece::SentencePieceProcessor m_processor;
+    std::vector<TokenId> m_specialTokens;
+    std::array<bool, 256> m_specialFirstByte{};  // quick filter before comparing whole tokens
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Tokenizer>> createSentencePieceTokenizer(Vocabulary vocabulary) {
+    auto tokenizer = std::make_unique<SentencePieceTokenizer>(std::move(vocabulary));
+    if (auto loaded = tokenizer->load(); !loaded) return loaded.error();
+    return std::unique_ptr<Tokenizer>(std::move(tokenizer));
+}
+
+}  // namespace confidant::inference
