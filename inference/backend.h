@@ -39,4 +39,13 @@ public:
 // The plain fp32 reference backend (cpu/cpu_backend.cpp); threads = 0 uses every core.
 std::unique_ptr<Backend> createCpuBackend(std::shared_ptr<const Model> model, unsigned threads = 0);
 
+#if defined(CONFIDANT_HAS_VULKAN)
+struct VulkanOptions {
+    int deviceIndex = -1;  // -1: the best device (discrete > integrated > virtual > CPU)
+};
+// The Vulkan backend (vulkan/*.cpp): uploads the weights and builds its pipelines; the Error says
+// why when no device can run the model (no loader, no device, missing feature, not enough memory).
+Result<std::unique_ptr<Backend>> createVulkanBackend(std::shared_ptr<const Model> model, const VulkanOptions& options);
+#endif
+
 }  // namespace confidant::inference
