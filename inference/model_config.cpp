@@ -19,8 +19,18 @@ Result<ModelConfig> ModelConfig::fromGguf(const GgufFile& file) {
     if (!arch) return arch.error();
     c.architecture = *arch;
     if (auto name = file.getString("general.name")) c.name = *name;
-    if (c.architecture != "llama")
-        return makeError("unsupported model architecture '" + c.architecture + "'; Confidant runs: llama");
+    if (c.architecture == "llama") {
+        c.family = Architecture::Llama;
+    } else if (c.architecture == "qwen2") {
+        c.family = Architecture::Qwen2;
+        c.ropeStyle = RopeStyle::NeoX;
+    } else if (c.architecture == "phi3") {
+        c.family = Architecture::Phi3;
+        c.ropeStyle = RopeStyle::NeoX;
+    } else {
+        return makeError("unsupported model architecture '" + c.architecture +
+                         "'; Confidant runs llama (Llama 2/3/3.1/3.2, TinyLlama, Mistral), qwen2 and phi3 models");
+    }
 
     const std::string p = c.architecture + ".";
     struct Field { const char* key; uint32_t* target; };
@@ -66,6 +76,30 @@ Result<ModelConfig> ModelConfig::fromGguf(const GgufFile& file) {
         auto base = file.getFloat(p + "rope.freq_base");
         if (!base) return base.error();
         c.ropeFreqBase = float(*base);
+    }
+
+    if (file.has(p + "rope.scaling.type")) {
+        auto type = file.getString(p + "rope.scaling.type");
+        if (!type) return type.error();
+        c.ropeScalingType = *type;
+        if (c.ropeScalingType != "none" && c.ropeScalingType != "linear" && c.ropeScalingType != "llama3")
+            return makeError("unsupported RoPE scaling '" + c.ropeScalingType + "' (" + p +
+                             "rope.scaling.type); Confidant supports none, linear and llama3");
+    }
+    struct OptionalFloat { const char* key; float* target; };
+    for (const auto& [key, target] : {OptionalFloat{"rope.scaling.factor", &c.ropeScalingFactor},
+                                      OptionalFloat{"rope.scaling.low_freq_factor", &c.ropeLowFreqFactor},
+                                      OptionalFloat{"rope.scaling.high_freq_factor", &c.ropeHighFreqFactor}}) {
+        if (!file.has(p + key)) continue;
+        auto v = file.getFloat(p + key);
+        if (!v) return v.error();
+        if (!(*v > 0)) return makeError("metadata key '" + p + key + "' must be positive");
+        *target = float(*v);
+    }
+    if (file.has(p + "rope.scaling.original_context_length")) {
+        auto v = readDimension(file, p + "rope.scaling.original_context_length");
+        if (!v) return v.error();
+        c.ropeOriginalContext = *v;
     }
 
     auto tokens = file.find("tokenizer.ggml.tokens");

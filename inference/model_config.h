@@ -9,6 +9,13 @@
 
 namespace confidant::inference {
 
+// The transformer families Confidant runs; each has its graph builder in architectures/.
+enum class Architecture {
+    Llama,  // Llama 1/2/3/3.1/3.2, TinyLlama, Mistral, llama2.c models
+    Qwen2,  // Q/K/V biases, NeoX RoPE
+    Phi3,   // fused QKV and gate/up tensors, NeoX RoPE
+};
+
 enum class RopeStyle {
     AdjacentPairs,  // rotate (x[2i], x[2i+1]): llama's convention
     NeoX,           // rotate (x[i], x[i + d/2]): qwen2, phi3, gemma
@@ -16,6 +23,7 @@ enum class RopeStyle {
 
 struct ModelConfig {
     std::string architecture;       // general.architecture
+    Architecture family = Architecture::Llama;
     std::string name;               // general.name, if any
     uint32_t vocabSize = 0;
     uint32_t embeddingLength = 0;   // d_model
@@ -29,6 +37,13 @@ struct ModelConfig {
     float ropeFreqBase = 10000.0f;
     RopeStyle ropeStyle = RopeStyle::AdjacentPairs;
     float rmsEpsilon = 1e-5f;
+
+    // RoPE frequency scaling from metadata (used when the file has no rope_freqs tensor).
+    std::string ropeScalingType;      // "", "none", "linear", "llama3"
+    float ropeScalingFactor = 1.0f;
+    float ropeLowFreqFactor = 1.0f;   // llama3 scaling
+    float ropeHighFreqFactor = 4.0f;  // llama3 scaling
+    uint32_t ropeOriginalContext = 0; // llama3 scaling
 
     uint32_t qDim() const { return headCount * headDim; }
     uint32_t kvDim() const { return headCountKv * headDim; }

@@ -1,4 +1,6 @@
-// The llama architecture (Llama 1/2/3, TinyLlama, Mistral, llama2.c models) as an op list:
+// The llama-style decoder as an op list. It covers llama (Llama 1/2/3, TinyLlama, Mistral,
+// llama2.c models), qwen2 (Q/K/V biases, NeoX RoPE) and phi3 (fused tensors, presented as views
+// by ModelWeights; NeoX RoPE) — they differ only in what the config and weights say:
 //   x = embed(tokens)
 //   per layer: h = x + Wo·attention(rope(Wq·norm(x)), rope(Wk·norm(x)), Wv·norm(x))
 //              x = h + Wdown·(silu(Wgate·norm(h)) * Wup·norm(h))
@@ -36,9 +38,9 @@ Graph buildLlamaGraph(const ModelConfig& c, const ModelWeights& w, uint32_t n) {
     for (uint32_t l = 0; l < c.blockCount; ++l) {
         const LayerWeights& lw = w.layers[l];
         g.ops.push_back({.kind = OpKind::RmsNorm, .dst = xn, .a = x, .weight = lw.attentionNorm, .epsilon = c.rmsEpsilon});
-        g.ops.push_back({.kind = OpKind::MatMul, .dst = q, .a = xn, .weight = lw.wq});
-        g.ops.push_back({.kind = OpKind::MatMul, .dst = k, .a = xn, .weight = lw.wk});
-        g.ops.push_back({.kind = OpKind::MatMul, .dst = v, .a = xn, .weight = lw.wv});
+        g.ops.push_back({.kind = OpKind::MatMul, .dst = q, .a = xn, .weight = lw.wq, .bias = lw.bq});
+        g.ops.push_back({.kind = OpKind::MatMul, .dst = k, .a = xn, .weight = lw.wk, .bias = lw.bk});
+        g.ops.push_back({.kind = OpKind::MatMul, .dst = v, .a = xn, .weight = lw.wv, .bias = lw.bv});
         g.ops.push_back({.kind = OpKind::Rope, .dst = q, .a = q, .rope = ropeQ});
         g.ops.push_back({.kind = OpKind::Rope, .dst = k, .a = k, .rope = ropeK});
         g.ops.push_back({.kind = OpKind::StoreKv, .a = k, .b = v, .layer = l});
