@@ -16,8 +16,10 @@ packages=(
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
   qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qtqml-workerscript
   qml6-module-qtquick-dialogs qml6-module-qttest qml6-module-qtqml qml6-module-qtqml-models
-  # tests
-  libgtest-dev libgmock-dev xvfb xauth imagemagick clang
+  # tests (clang + compiler-rt for the libFuzzer targets)
+  libgtest-dev libgmock-dev xvfb xauth x11-utils imagemagick clang libclang-rt-14-dev
+  # packaging: icons rendered from SVG, AppStream validation, package checks
+  librsvg2-bin appstream desktop-file-utils lintian dpkg-dev file man-db
 )
 
 missing=()

@@ -1,0 +1,46 @@
+// Fuzzes the sentencepiece tokenizer (Llama 2 vocabulary): encoding any bytes, with and without
+// special-token parsing, must not crash, and every id must decode.
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string_view>
+
+#include "fuzz_support.h"
+#include "tokenizer.h"
+
+namespace {
+
+std::unique_ptr<confidant::inference::Tokenizer> g_tokenizer;
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+    using namespace confidant::inference;
+    const std::string path = confidant::fuzz::testDataPath("vocab/llama-spm.gguf");
+    auto file = GgufFile::open(path);
+    if (!file) {
+        std::fprintf(stderr, "fuzz_tokenizer_spm: %s\n", file.error().message.c_str());
+        std::exit(1);
+    }
+    auto vocabulary = Vocabulary::fromGguf(**file);
+    auto tokenizer = vocabulary ? Tokenizer::create(std::move(*vocabulary)) : Result<std::unique_ptr<Tokenizer>>(vocabulary.error());
+    if (!tokenizer) {
+        std::fprintf(stderr, "fuzz_tokenizer_spm: %s\n", tokenizer.error().message.c_str());
+        std::exit(1);
+    }
+    g_tokenizer = std::move(*tokenizer);
+    return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    const std::string_view text(reinterpret_cast<const char*>(data), size);
+    for (bool special : {false, true}) {
+        const auto ids = g_tokenizer->encode(text, {.addBos = true, .parseSpecial = special});
+        for (auto id : ids)
+            if (!g_tokenizer->vocabulary().isValid(id)) std::abort();
+        (void)g_tokenizer->decode(ids, special);
+    }
+    return 0;
+}
