@@ -3,31 +3,28 @@
 // symbols merge by rank (the index in tokenizer.ggml.merges), lowest first, until none is left.
 #include <algorithm>
 #include <array>
-#include <queue>
-#include <unordered_map>
+#include <optional>
 
 #include "bpe/byte_unicode.h"
 #include "bpe/pre_tokenizer.h"
+#include "bpe/token_index.h"
 #include "tokenizer.h"
 
 namespace confidant::inference {
 namespace {
 
-struct Merge {
-    int32_t rank;
-    TokenId result;
-};
-
 // Tokens that plain text can produce; special and unused ones come only from parseSpecial.
 bool isMergeable(TokenType t) { return t == TokenType::Normal || t == TokenType::Undefined || t == TokenType::Byte; }
-
-uint64_t pairKey(TokenId left, TokenId right) { return (uint64_t(uint32_t(left)) << 32) | uint32_t(right); }
 
 // Pre-tokenizers whose reference tokenizer emits a whole word unmerged when the vocabulary has it
 // (tiktoken does, and Hugging Face's Llama 3 tokenizer sets ignore_merges); the merges alone can
 // disagree with that for a few words.
 bool wholeWordsFirst(std::string_view preTokenizer) {
     return preTokenizer == "llama-bpe" || preTokenizer == "llama3" || preTokenizer == "llama-v3";
+}
+
+bool isConcatenation(std::string_view whole, std::string_view left, std::string_view right) {
+    return whole.size() == left.size() + right.size() && whole.starts_with(left) && whole.ends_with(right);
 }
 
 class BytePairTokenizer final : public Tokenizer {
@@ -39,18 +36,15 @@ public:
     Result<void> build() {
         const Vocabulary& v = m_vocabulary;
         if (v.merges.empty()) return makeError("the byte-level BPE vocabulary has no merges (tokenizer.ggml.merges)");
-        m_idOfText.reserve(v.size());
-        for (size_t i = 0; i < v.size(); ++i) m_idOfText.emplace(v.tokens[i], TokenId(i));
+        const bpe::TokenIndex byText(v.tokens, [](size_t) { return true; });
 
-        for (int b = 0; b < 256; ++b) {
-            auto it = m_idOfText.find(bpe::byteToVocabText(uint8_t(b)));
-            m_byteToken[size_t(b)] = it == m_idOfText.end() ? -1 : it->second;
-        }
+        for (int b = 0; b < 256; ++b) m_byteToken[size_t(b)] = byText.find(bpe::byteToVocabText(uint8_t(b)));
 
         // Merges naming tokens the vocabulary lacks can never apply; they are skipped, and a
         // later duplicate of a pair never outranks the first.
-        m_merges.reserve(v.merges.size());
+        m_merges = bpe::MergeTable(v.merges.size());
         std::string joined;
+        TokenId previousResult = -1;
         for (size_t rank = 0; rank < v.merges.size(); ++rank) {
             const std::string& line = v.merges[rank];
             const size_t space = line.size() > 1 ? line.find(' ', 1) : std::string::npos;
@@ -58,12 +52,21 @@ public:
                 return makeError("tokenizer.ggml.merges[" + std::to_string(rank) + "] = '" + line +
                                  "' is not two tokens separated by a space");
             const std::string_view left(line.data(), space), right(line.data() + space + 1, line.size() - space - 1);
-            const auto l = m_idOfText.find(left), r = m_idOfText.find(right);
-            if (l == m_idOfText.end() || r == m_idOfText.end()) continue;
-            joined.assign(left).append(right);
-            const auto merged = m_idOfText.find(joined);
-            if (merged == m_idOfText.end()) continue;
-            m_merges.emplace(pairKey(l->second, r->second), Merge{int32_t(rank), merged->second});
+            const TokenId l = byText.find(left), r = byText.find(right);
+            if (l < 0 || r < 0) continue;
+            // Converters list merges in the order of the tokens they make, several per token, so
+            // the previous result or the one after it is nearly always right: checking those first
+            // saves a random lookup per merge (half the build time of the Llama 3 tables).
+            TokenId merged = -1;
+            for (TokenId guess : {previousResult, TokenId(previousResult + 1)})
+                if (v.isValid(guess) && isConcatenation(v.tokens[size_t(guess)], left, right)) {
+                    merged = guess;
+                    break;
+                }
+            if (merged < 0) merged = byText.find(joined.assign(left).append(right));
+            if (merged < 0) continue;
+            previousResult = merged;
+            m_merges.insert(l, r, {int32_t(rank), merged});
         }
 
         m_bytes.resize(v.size());
@@ -81,6 +84,8 @@ public:
         std::stable_sort(m_specialTokens.begin(), m_specialTokens.end(), [&v](TokenId a, TokenId b) {
             return v.tokens[size_t(a)].size() > v.tokens[size_t(b)].size();
         });
+        if (m_wholeWordsFirst)
+            m_wholeWords.emplace(m_bytes, [&v](size_t i) { return isMergeable(v.types[i]); });
         return {};
     }
 
@@ -131,10 +136,9 @@ private:
             emitByte(uint8_t(word[0]), ids);
             return;
         }
-        if (m_wholeWordsFirst) {
-            const auto it = m_idOfText.find(bpe::bytesToVocabText(word));
-            if (it != m_idOfText.end() && isMergeable(m_vocabulary.typeOf(it->second))) {
-                ids.push_back(it->second);
+        if (m_wholeWords) {
+            if (const TokenId whole = m_wholeWords->find(word); whole >= 0) {
+                ids.push_back(whole);
                 return;
             }
         }
@@ -149,24 +153,29 @@ private:
             bool operator>(const Candidate& o) const { return rank != o.rank ? rank > o.rank : left > o.left; }
         };
         const int32_t n = int32_t(word.size());
-        std::vector<Symbol> symbols(static_cast<size_t>(n));
+        // Per-thread scratch, so that encoding a word allocates nothing once warmed up.
+        thread_local std::vector<Symbol> symbols;
+        thread_local std::vector<Candidate> heap;
+        symbols.resize(size_t(n));
+        heap.clear();
         for (int32_t i = 0; i < n; ++i) symbols[size_t(i)] = {m_byteToken[uint8_t(word[size_t(i)])], i - 1, i + 1 < n ? i + 1 : -1};
 
-        std::vector<Candidate> storage;
-        storage.reserve(size_t(n));
-        std::priority_queue<Candidate, std::vector<Candidate>, std::greater<>> heap(std::greater<>{}, std::move(storage));
+        const auto later = std::greater<>{};
         auto consider = [&](int32_t left, int32_t right) {
             if (left < 0 || right < 0) return;
             const TokenId a = symbols[size_t(left)].id, b = symbols[size_t(right)].id;
             if (a < 0 || b < 0) return;
-            const auto it = m_merges.find(pairKey(a, b));
-            if (it != m_merges.end()) heap.push({it->second.rank, left, right, a, b, it->second.result});
+            if (const bpe::Merge* m = m_merges.find(a, b)) {
+                heap.push_back({m->rank, left, right, a, b, m->result});
+                std::push_heap(heap.begin(), heap.end(), later);
+            }
         };
         for (int32_t i = 0; i + 1 < n; ++i) consider(i, i + 1);
 
         while (!heap.empty()) {
-            const Candidate c = heap.top();
-            heap.pop();
+            std::pop_heap(heap.begin(), heap.end(), later);
+            const Candidate c = heap.back();
+            heap.pop_back();
             Symbol& left = symbols[size_t(c.left)];
             Symbol& right = symbols[size_t(c.right)];
             if (left.next != c.right || left.id != c.leftId || right.id != c.rightId) continue;  // stale
@@ -195,8 +204,8 @@ private:
 
     bpe::PreTokenizer m_preTokenizer;
     bool m_wholeWordsFirst;
-    std::unordered_map<std::string_view, TokenId> m_idOfText;  // views into m_vocabulary.tokens
-    std::unordered_map<uint64_t, Merge> m_merges;               // (left id, right id) -> merge
+    bpe::MergeTable m_merges{0};                                 // (left id, right id) -> merge
+    std::optional<bpe::TokenIndex> m_wholeWords;                 // raw bytes -> token, over m_bytes
     std::array<TokenId, 256> m_byteToken{};                      // the single-byte token of each byte
     std::vector<std::string> m_bytes;                            // what each token decodes to
     std::vector<TokenId> m_specialTokens;                        // control + user-defined, longest first
