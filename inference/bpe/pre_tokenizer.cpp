@@ -34,6 +34,32 @@ constexpr std::array k_patterns = {
     NamedPattern{"", k_gpt2Pattern},
 };
 
+// Unicode's White_Space property, which the reference tokenizers mean by \s. PCRE2's \s (with
+// UCP) also takes U+180E, which stopped being a space in Unicode 6.3; with it, "!\u180E" would split
+// in two where the reference keeps one word.
+constexpr std::string_view k_whiteSpace = R"(\t-\r\x{20}\x{85}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000})";
+
+// The pattern with \s and \S spelled as White_Space classes (inside a class, \s becomes its
+// ranges). The patterns here hold no other escapes that could be confused with these.
+std::string withUnicodeWhiteSpace(std::string_view pattern) {
+    std::string out;
+    bool inClass = false;
+    for (size_t i = 0; i < pattern.size(); ++i) {
+        const char c = pattern[i];
+        if (c == '\\' && i + 1 < pattern.size()) {
+            const char next = pattern[++i];
+            if (next == 's') out += inClass ? std::string(k_whiteSpace) : "[" + std::string(k_whiteSpace) + "]";
+            else if (next == 'S' && !inClass) out += "[^" + std::string(k_whiteSpace) + "]";
+            else out += {c, next};
+            continue;
+        }
+        if (c == '[') inClass = true;
+        else if (c == ']') inClass = false;
+        out.push_back(c);
+    }
+    return out;
+}
+
 struct MatchDataDeleter {
     void operator()(pcre2_match_data* data) const { pcre2_match_data_free(data); }
 };
@@ -69,11 +95,12 @@ Result<PreTokenizer> PreTokenizer::create(std::string_view name) {
     if (pattern.empty())
         return makeError("unsupported pre-tokenizer '" + std::string(name) +
                          "' (tokenizer.ggml.pre); Confidant supports llama-bpe (Llama 3), qwen2, gpt-2 and default");
+    const std::string expanded = withUnicodeWhiteSpace(pattern);
     int errorCode = 0;
     PCRE2_SIZE errorOffset = 0;
     auto compiled = std::make_unique<Compiled>();
     // MATCH_INVALID_UTF: user text may hold broken UTF-8; such bytes must not stop the split.
-    compiled->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
+    compiled->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(expanded.data()), expanded.size(),
                                    PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF, &errorCode, &errorOffset, nullptr);
     if (!compiled->code) {
         std::array<PCRE2_UCHAR, 256> message{};

@@ -222,6 +222,14 @@ TEST(PreTokenizer, Llama3Pattern) {
     EXPECT_EQ(splitWith("llama-bpe", "x...\n\ny"), (Words{"x", "...\n\n", "y"}));
 }
 
+// \s is Unicode's White_Space (as in the reference tokenizers), not PCRE2's wider set.
+TEST(PreTokenizer, WhiteSpaceIsUnicodeWhiteSpace) {
+    EXPECT_EQ(splitWith("llama-bpe", "!\xE1\xA0\x8E x"), (Words{"!\xE1\xA0\x8E", " x"}));  // U+180E is not a space
+    EXPECT_EQ(splitWith("llama-bpe", "!\xE3\x80\x80x"), (Words{"!", "\xE3\x80\x80x"}));    // U+3000 is
+    EXPECT_EQ(splitWith("llama-bpe", "a\xC2\xA0\xC2\xA0" "b"), (Words{"a", "\xC2\xA0", "\xC2\xA0" "b"}));
+    EXPECT_EQ(splitWith("gpt-2", "a\x0B\x0C\x1F" "b"), (Words{"a", "\x0B", "\x0C", "\x1F", "b"}));
+}
+
 TEST(PreTokenizer, Qwen2AndGpt2Patterns) {
     EXPECT_EQ(splitWith("qwen2", "2024 ok"), (Words{"2", "0", "2", "4", " ok"}));
     EXPECT_EQ(splitWith("gpt-2", "2024 ok 12"), (Words{"2024", " ok", " 12"}));
