@@ -30,6 +30,7 @@ struct NamedPattern {
 constexpr std::array k_patterns = {
     NamedPattern{"llama-bpe", k_llama3Pattern}, NamedPattern{"llama3", k_llama3Pattern},
     NamedPattern{"llama-v3", k_llama3Pattern},  NamedPattern{"qwen2", k_qwen2Pattern},
+    NamedPattern{"deepseek-r1-qwen", k_qwen2Pattern},
     NamedPattern{"gpt-2", k_gpt2Pattern},       NamedPattern{"default", k_gpt2Pattern},
     NamedPattern{"", k_gpt2Pattern},
 };

@@ -15,9 +15,9 @@ namespace confidant::inference::bpe {
 
 class PreTokenizer {
 public:
-    // `name` is tokenizer.ggml.pre. Known: "llama-bpe" (also "llama3", "llama-v3"), "qwen2",
-    // "gpt-2", and "default" or "" (a file without the key), which take GPT-2's pattern as
-    // llama.cpp does. Any other name is an error naming the supported ones: a silent fallback
+    // `name` is tokenizer.ggml.pre. Known: "llama-bpe" (also "llama3", "llama-v3"), "qwen2"
+    // (also "deepseek-r1-qwen"), "gpt-2", and "default" or "" (a file without the key), which take
+    // GPT-2's pattern. Any other name is an error naming the supported ones: a silent fallback
     // would tokenize the model's text differently from how it was trained.
     static Result<PreTokenizer> create(std::string_view name);
 

@@ -2,10 +2,12 @@
 // pre-tokenizer patterns, special tokens, and decode(encode(x)) == x on random UTF-8.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 
@@ -33,6 +35,15 @@ std::unique_ptr<Tokenizer> loadTokenizer(const std::filesystem::path& path) {
     EXPECT_TRUE(tokenizer.ok()) << (tokenizer.ok() ? "" : tokenizer.error().message);
     if (!tokenizer) return nullptr;
     return std::move(*tokenizer);
+}
+
+// Each vocabulary is loaded once for the whole suite (the Llama 3 one takes a moment); encode and
+// decode are const and keep no state between calls, so sharing cannot couple the tests.
+const Tokenizer* sharedTokenizer(const std::filesystem::path& path) {
+    static std::map<std::filesystem::path, std::unique_ptr<Tokenizer>> loaded;
+    auto it = loaded.find(path);
+    if (it == loaded.end()) it = loaded.emplace(path, loadTokenizer(path)).first;
+    return it->second.get();
 }
 
 // The .inp format: every string is followed by "\n__ggml_vocab_test__\n" (so a string may be
@@ -72,7 +83,7 @@ void checkVectors(const std::string& name, size_t expectedCases) {
     CONFIDANT_TESTDATA_FILE(gguf, "vocab/" + name + ".gguf");
     CONFIDANT_TESTDATA_FILE(inp, "vocab/" + name + ".inp");
     CONFIDANT_TESTDATA_FILE(out, "vocab/" + name + ".out");
-    auto tokenizer = loadTokenizer(gguf);
+    const Tokenizer* tokenizer = sharedTokenizer(gguf);
     ASSERT_TRUE(tokenizer);
     const auto inputs = readInputs(inp);
     const auto outputs = readOutputs(out);
@@ -125,10 +136,10 @@ std::string randomText(std::mt19937& rng) {
 
 void checkRoundTrip(const std::string& name) {
     CONFIDANT_TESTDATA_FILE(gguf, "vocab/" + name + ".gguf");
-    auto tokenizer = loadTokenizer(gguf);
+    const Tokenizer* tokenizer = sharedTokenizer(gguf);
     ASSERT_TRUE(tokenizer);
     std::mt19937 rng(20261127);
-    for (int i = 0; i < 2000; ++i) {
+    for (int i = 0; i < 10000; ++i) {
         const std::string text = randomText(rng);
         const auto ids = tokenizer->encode(text);
         ASSERT_EQ(tokenizer->decode(ids), text) << name << " sample " << i << " ids " << idsText(ids);
@@ -140,9 +151,46 @@ TEST(BytePairTokenizer, Llama3DecodeOfEncodeIsIdentityOnRandomUtf8) { checkRound
 
 TEST(BytePairTokenizer, Gpt2DecodeOfEncodeIsIdentityOnRandomUtf8) { checkRoundTrip("gpt-2"); }
 
+// With parsing on, special-token text becomes the special token and renders back when asked.
+TEST(BytePairTokenizer, DecodeOfEncodeWithSpecialTokensRendersThem) {
+    CONFIDANT_TESTDATA_FILE(gguf, "vocab/llama3-bpe.gguf");
+    const Tokenizer* tokenizer = sharedTokenizer(gguf);
+    ASSERT_TRUE(tokenizer);
+    const TokenId eot = 128009, header = 128006;
+    std::mt19937 rng(11);
+    for (int i = 0; i < 300; ++i) {
+        const std::string text = randomText(rng) + "<|eot_id|>" + randomText(rng) + "<|start_header_id|>" + randomText(rng);
+        const auto ids = tokenizer->encode(text, {.parseSpecial = true});
+        ASSERT_EQ(std::count(ids.begin(), ids.end(), eot), 1) << text;
+        ASSERT_EQ(std::count(ids.begin(), ids.end(), header), 1) << text;
+        ASSERT_EQ(tokenizer->decode(ids, true), text);
+    }
+}
+
+// Llama 3's reference (tiktoken) emits a word the vocabulary holds as that one token, even where
+// the merges would not build it (588 tokens such as " Việt"): every such token must come back.
+TEST(BytePairTokenizer, Llama3WordsInTheVocabularyAreOneToken) {
+    CONFIDANT_TESTDATA_FILE(gguf, "vocab/llama3-bpe.gguf");
+    const Tokenizer* tokenizer = sharedTokenizer(gguf);
+    ASSERT_TRUE(tokenizer);
+    EXPECT_EQ(tokenizer->encode(" Vi\xE1\xBB\x87t"), (std::vector<TokenId>{101798}));
+    auto pre = bpe::PreTokenizer::create("llama-bpe");
+    ASSERT_TRUE(pre.ok());
+    const Vocabulary& v = tokenizer->vocabulary();
+    size_t checked = 0;
+    for (size_t i = 0; i < v.size(); ++i) {
+        if (v.types[i] != TokenType::Normal) continue;
+        const std::string bytes = bpe::vocabTextToBytes(v.tokens[i]);
+        if (pre->split(bytes).size() != 1) continue;  // not a word the pre-tokenizer would produce
+        ++checked;
+        ASSERT_EQ(tokenizer->encode(bytes), (std::vector<TokenId>{TokenId(i)})) << "token " << i;
+    }
+    EXPECT_GT(checked, 120000u);
+}
+
 TEST(BytePairTokenizer, InvalidUtf8AndLongRunsRoundTrip) {
     CONFIDANT_TESTDATA_FILE(gguf, "vocab/llama3-bpe.gguf");
-    auto tokenizer = loadTokenizer(gguf);
+    const Tokenizer* tokenizer = sharedTokenizer(gguf);
     ASSERT_TRUE(tokenizer);
     for (const std::string& text :
          {std::string("a\xFF" "b \xC3"), std::string("\x80\x80 x \xF0\x9F"), std::string("ok\xED\xA0\x80" "surrogate"),
@@ -157,7 +205,7 @@ TEST(BytePairTokenizer, InvalidUtf8AndLongRunsRoundTrip) {
 
 TEST(BytePairTokenizer, SpecialTokensOnlyWhenAsked) {
     CONFIDANT_TESTDATA_FILE(gguf, "vocab/llama3-bpe.gguf");
-    auto tokenizer = loadTokenizer(gguf);
+    const Tokenizer* tokenizer = sharedTokenizer(gguf);
     ASSERT_TRUE(tokenizer);
     const Vocabulary& v = tokenizer->vocabulary();
     ASSERT_EQ(v.tokens[128000], "<|begin_of_text|>");
