@@ -1,6 +1,10 @@
 // Byte-level BPE vocabularies (tokenizer.ggml.model = "gpt2": GPT-2, Llama 3, Qwen2, ...). Text is
-// split by the pre-tokenizer pattern, each word's bytes start as one symbol per byte and adjacent
-// symbols merge by rank (the index in tokenizer.ggml.merges), lowest first, until none is left.
+// split by the pre-tokenizer pattern named by tokenizer.ggml.pre (an unknown name is an error, see
+// bpe/pre_tokenizer.h), each word's bytes start as one symbol per byte and adjacent symbols merge by
+// rank (the index in tokenizer.ggml.merges), lowest first and leftmost among equals, until none is
+// left. Control and user-defined tokens are matched in the text only with parseSpecial (longest
+// first at the earliest position); they decode to their literal text, control ones only with
+// renderSpecial. encode and tokenText are const and thread-safe.
 #include <algorithm>
 #include <array>
 #include <optional>
@@ -45,28 +49,48 @@ public:
         m_merges = bpe::MergeTable(v.merges.size());
         std::string joined;
         TokenId previousResult = -1;
-        for (size_t rank = 0; rank < v.merges.size(); ++rank) {
-            const std::string& line = v.merges[rank];
-            const size_t space = line.size() > 1 ? line.find(' ', 1) : std::string::npos;
-            if (space == std::string::npos)
-                return makeError("tokenizer.ggml.merges[" + std::to_string(rank) + "] = '" + line +
-                                 "' is not two tokens separated by a space");
-            const std::string_view left(line.data(), space), right(line.data() + space + 1, line.size() - space - 1);
-            const TokenId l = byText.find(left), r = byText.find(right);
-            if (l < 0 || r < 0) continue;
-            // Converters list merges in the order of the tokens they make, several per token, so
-            // the previous result or the one after it is nearly always right: checking those first
-            // saves a random lookup per merge (half the build time of the Llama 3 tables).
-            TokenId merged = -1;
-            for (TokenId guess : {previousResult, TokenId(previousResult + 1)})
-                if (v.isValid(guess) && isConcatenation(v.tokens[size_t(guess)], left, right)) {
-                    merged = guess;
-                    break;
-                }
-            if (merged < 0) merged = byText.find(joined.assign(left).append(right));
-            if (merged < 0) continue;
-            previousResult = merged;
-            m_merges.insert(l, r, {int32_t(rank), merged});
+        // The lookups are random accesses into tables larger than the caches; hashing a batch of
+        // merges and prefetching their slots first lets those misses overlap.
+        constexpr size_t k_batch = 32;
+        struct Pending {
+            std::string_view left, right;
+            uint64_t leftHash, rightHash;
+        };
+        std::array<Pending, k_batch> pending;
+        for (size_t first = 0; first < v.merges.size(); first += k_batch) {
+            const size_t count = std::min(k_batch, v.merges.size() - first);
+            for (size_t k = 0; k < count; ++k) {
+                const std::string& line = v.merges[first + k];
+                const size_t space = line.size() > 1 ? line.find(' ', 1) : std::string::npos;
+                if (space == std::string::npos)
+                    return makeError("tokenizer.ggml.merges[" + std::to_string(first + k) + "] = '" + line +
+                                     "' is not two tokens separated by a space");
+                Pending& p = pending[k];
+                p.left = std::string_view(line.data(), space);
+                p.right = std::string_view(line.data() + space + 1, line.size() - space - 1);
+                p.leftHash = bpe::hashBytes(p.left);
+                p.rightHash = bpe::hashBytes(p.right);
+                byText.prefetch(p.leftHash);
+                byText.prefetch(p.rightHash);
+            }
+            for (size_t k = 0; k < count; ++k) {
+                const Pending& p = pending[k];
+                const TokenId l = byText.find(p.left, p.leftHash), r = byText.find(p.right, p.rightHash);
+                if (l < 0 || r < 0) continue;
+                // Converters list merges in the order of the tokens they make, several per token,
+                // so the previous result or the one after it is nearly always right: checking
+                // those first saves a random lookup per merge.
+                TokenId merged = -1;
+                for (TokenId guess : {previousResult, TokenId(previousResult + 1)})
+                    if (v.isValid(guess) && isConcatenation(v.tokens[size_t(guess)], p.left, p.right)) {
+                        merged = guess;
+                        break;
+                    }
+                if (merged < 0) merged = byText.find(joined.assign(p.left).append(p.right));
+                if (merged < 0) continue;
+                previousResult = merged;
+                m_merges.insert(l, r, {int32_t(first + k), merged});
+            }
         }
 
         m_bytes.resize(v.size());

@@ -45,8 +45,7 @@ void TokenIndex::insert(TokenIndexId id) {
     }
 }
 
-TokenIndexId TokenIndex::find(std::string_view text) const {
-    const uint64_t h = hashBytes(text);
+TokenIndexId TokenIndex::find(std::string_view text, uint64_t h) const {
     const uint32_t tag = uint32_t(h >> 32);
     for (size_t i = h & m_mask;; i = (i + 1) & m_mask) {
         const Slot& slot = m_slots[i];

@@ -12,6 +12,8 @@ namespace confidant::inference::bpe {
 
 using TokenIndexId = int32_t;
 
+uint64_t hashBytes(std::string_view bytes);
+
 // Finds the index of a string among `keys`. The index refers to `keys` and must not outlive it
 // (nor see it modified). Of equal keys, the first wins.
 class TokenIndex {
@@ -28,7 +30,11 @@ public:
     }
 
     // The id of `text`, or -1.
-    TokenIndexId find(std::string_view text) const;
+    TokenIndexId find(std::string_view text) const { return find(text, hashBytes(text)); }
+    // The same with the hash computed already, e.g. to prefetch() a batch of lookups first.
+    TokenIndexId find(std::string_view text, uint64_t hash) const;
+    // Starts loading the slot a lookup with `hash` will read, so that many misses overlap.
+    void prefetch(uint64_t hash) const { __builtin_prefetch(&m_slots[hash & m_mask]); }
 
 private:
     struct Slot {
@@ -68,7 +74,5 @@ private:
     size_t m_mask = 0;
     size_t m_size = 0;
 };
-
-uint64_t hashBytes(std::string_view bytes);
 
 }  // namespace confidant::inference::bpe
