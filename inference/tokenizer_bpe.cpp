@@ -31,6 +31,8 @@ bool isConcatenation(std::string_view whole, std::string_view left, std::string_
     return whole.size() == left.size() + right.size() && whole.starts_with(left) && whole.ends_with(right);
 }
 
+constexpr size_t k_keptScratch = size_t(1) << 16;  // symbols per thread kept between words
+
 class BytePairTokenizer final : public Tokenizer {
 public:
     BytePairTokenizer(Vocabulary vocabulary, bpe::PreTokenizer preTokenizer)
@@ -218,6 +220,11 @@ private:
                 // A byte the vocabulary cannot spell (never in a well-formed byte-level vocabulary).
                 if (m_vocabulary.unk >= 0) ids.push_back(m_vocabulary.unk);
             }
+        }
+        // A huge word (a long run without a split point) should not pin its scratch forever.
+        if (symbols.capacity() > k_keptScratch) {
+            std::vector<Symbol>().swap(symbols);
+            std::vector<Candidate>().swap(heap);
         }
     }
 
