@@ -21,9 +21,6 @@ public:
     // would tokenize the model's text differently from how it was trained.
     static Result<PreTokenizer> create(std::string_view name);
 
-    // The pattern of a known name (for tests and diagnostics); empty for unknown names.
-    static std::string_view patternFor(std::string_view name);
-
     PreTokenizer(PreTokenizer&&) noexcept;
     PreTokenizer& operator=(PreTokenizer&&) noexcept;
     ~PreTokenizer();
