@@ -93,7 +93,7 @@ PreTokenizer::PreTokenizer(PreTokenizer&&) noexcept = default;
 PreTokenizer& PreTokenizer::operator=(PreTokenizer&&) noexcept = default;
 PreTokenizer::~PreTokenizer() = default;
 
-Result<PreTokenizer> PreTokenizer::create(std::string_view name) {
+Result<PreTokenizer> PreTokenizer::create(std::string_view name, bool allowJit) {
     const std::string_view pattern = patternFor(name);
     if (pattern.empty())
         return makeError("unsupported pre-tokenizer '" + std::string(name) +
@@ -112,7 +112,7 @@ Result<PreTokenizer> PreTokenizer::create(std::string_view name) {
                          std::to_string(errorOffset) + ": " + reinterpret_cast<const char*>(message.data()));
     }
     // JIT is an optimisation only: where the platform lacks it the interpreter gives the same matches.
-    const bool jit = pcre2_jit_compile(compiled->code, PCRE2_JIT_COMPLETE) == 0;
+    const bool jit = allowJit && pcre2_jit_compile(compiled->code, PCRE2_JIT_COMPLETE) == 0;
     return PreTokenizer(std::string(name), std::move(compiled), jit);
 }
 

@@ -19,7 +19,8 @@ public:
     // (also "deepseek-r1-qwen"), "gpt-2", and "default" or "" (a file without the key), which take
     // GPT-2's pattern. Any other name is an error naming the supported ones: a silent fallback
     // would tokenize the model's text differently from how it was trained.
-    static Result<PreTokenizer> create(std::string_view name);
+    // `allowJit` = false keeps to PCRE2's interpreter (the tests compare the two).
+    static Result<PreTokenizer> create(std::string_view name, bool allowJit = true);
 
     PreTokenizer(PreTokenizer&&) noexcept;
     PreTokenizer& operator=(PreTokenizer&&) noexcept;

@@ -287,6 +287,23 @@ TEST(PreTokenizer, Qwen2AndGpt2Patterns) {
     EXPECT_EQ(splitWith("", "a  b"), (Words{"a", " ", " b"}));
 }
 
+// The JIT (used where the platform has it) and the interpreter split every text alike.
+TEST(PreTokenizer, JitAndInterpreterAgree) {
+    for (std::string_view name : {"llama-bpe", "qwen2", "gpt-2"}) {
+        auto jit = bpe::PreTokenizer::create(name);
+        auto interpreter = bpe::PreTokenizer::create(name, false);
+        ASSERT_TRUE(jit.ok() && interpreter.ok());
+        EXPECT_FALSE(interpreter->usesJit());
+        std::printf("[ pcre2    ] %s: JIT %s\n", std::string(name).c_str(), jit->usesJit() ? "in use" : "unavailable");
+        std::mt19937 rng(3);
+        for (int i = 0; i < 2000; ++i) {
+            std::string text = randomText(rng);
+            if (i % 10 == 0) text += "\xFF\xC3";  // invalid UTF-8 too
+            ASSERT_EQ(jit->split(text), interpreter->split(text)) << name << ": " << text;
+        }
+    }
+}
+
 TEST(PreTokenizer, InvalidUtf8BecomesItsOwnWord) {
     EXPECT_EQ(splitWith("llama-bpe", "ab\xFF\xFE" "cd \xC3"), (Words{"ab", "\xFF\xFE", "cd", " ", "\xC3"}));
 }
