@@ -2,7 +2,6 @@
 // special-token parsing, must not crash, and every id must decode.
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string_view>
@@ -17,20 +16,7 @@ std::unique_ptr<confidant::inference::Tokenizer> g_tokenizer;
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-    using namespace confidant::inference;
-    const std::string path = confidant::fuzz::testDataPath("vocab/llama-spm.gguf");
-    auto file = GgufFile::open(path);
-    if (!file) {
-        std::fprintf(stderr, "fuzz_tokenizer_spm: %s\n", file.error().message.c_str());
-        std::exit(1);
-    }
-    auto vocabulary = Vocabulary::fromGguf(**file);
-    auto tokenizer = vocabulary ? Tokenizer::create(std::move(*vocabulary)) : Result<std::unique_ptr<Tokenizer>>(vocabulary.error());
-    if (!tokenizer) {
-        std::fprintf(stderr, "fuzz_tokenizer_spm: %s\n", tokenizer.error().message.c_str());
-        std::exit(1);
-    }
-    g_tokenizer = std::move(*tokenizer);
+    g_tokenizer = confidant::fuzz::loadTokenizer("vocab/llama-spm.gguf");
     return 0;
 }
 
