@@ -12,6 +12,7 @@
 #include "bpe/byte_unicode.h"
 #include "bpe/pre_tokenizer.h"
 #include "bpe/token_index.h"
+#include "special_tokens.h"
 #include "tokenizer.h"
 
 namespace confidant::inference {
@@ -37,7 +38,7 @@ class BytePairTokenizer final : public Tokenizer {
 public:
     BytePairTokenizer(Vocabulary vocabulary, bpe::PreTokenizer preTokenizer)
         : Tokenizer(std::move(vocabulary)), m_preTokenizer(std::move(preTokenizer)),
-          m_wholeWordsFirst(wholeWordsFirst(m_preTokenizer.name())) {}
+          m_wholeWordsFirst(wholeWordsFirst(m_preTokenizer.name())), m_specials(m_vocabulary) {}
 
     Result<void> build() {
         const Vocabulary& v = m_vocabulary;
@@ -101,15 +102,7 @@ public:
             // Special and user-defined tokens are stored as the text they stand for.
             const bool literal = t == TokenType::Control || t == TokenType::UserDefined || t == TokenType::Unknown;
             m_bytes[i] = literal ? v.tokens[i] : bpe::vocabTextToBytes(v.tokens[i]);
-            if ((t == TokenType::Control || t == TokenType::UserDefined) && !v.tokens[i].empty()) {
-                m_specialTokens.push_back(TokenId(i));
-                m_specialFirstByte[uint8_t(v.tokens[i][0])] = true;
-            }
         }
-        // Longest first, so that at one position "<|a|b|>" wins over a prefix of it.
-        std::stable_sort(m_specialTokens.begin(), m_specialTokens.end(), [&v](TokenId a, TokenId b) {
-            return v.tokens[size_t(a)].size() > v.tokens[size_t(b)].size();
-        });
         if (m_wholeWordsFirst)
             m_wholeWords.emplace(m_bytes, [&v](size_t i) { return isMergeable(v.types[i]); });
         return {};
@@ -118,16 +111,12 @@ public:
     std::vector<TokenId> encode(std::string_view text, const EncodeOptions& options) const override {
         std::vector<TokenId> ids;
         if (options.addBos && m_vocabulary.bos >= 0) ids.push_back(m_vocabulary.bos);
-        size_t pos = 0;
-        while (pos < text.size()) {
-            size_t fragmentEnd = text.size();
-            TokenId special = -1;
-            if (options.parseSpecial) findSpecial(text, pos, fragmentEnd, special);
-            for (std::string_view word : m_preTokenizer.split(text.substr(pos, fragmentEnd - pos))) encodeWord(word, ids);
-            if (special < 0) break;
-            ids.push_back(special);
-            pos = fragmentEnd + m_vocabulary.tokens[size_t(special)].size();
-        }
+        m_specials.split(
+            text, options.parseSpecial,
+            [&](std::string_view fragment, bool) {
+                for (std::string_view word : m_preTokenizer.split(fragment)) encodeWord(word, ids);
+            },
+            [&](TokenId id) { ids.push_back(id); });
         return ids;
     }
 
@@ -140,20 +129,6 @@ public:
     }
 
 private:
-    void findSpecial(std::string_view text, size_t from, size_t& at, TokenId& which) const {
-        for (size_t p = from; p < text.size(); ++p) {
-            if (!m_specialFirstByte[uint8_t(text[p])]) continue;
-            for (TokenId id : m_specialTokens) {
-                const std::string& s = m_vocabulary.tokens[size_t(id)];
-                if (text.compare(p, s.size(), s) == 0) {
-                    at = p;
-                    which = id;
-                    return;
-                }
-            }
-        }
-    }
-
     // One pre-token word: whole-word lookup where the reference does it, else rank-ordered merges
     // driven by a min-heap of candidate pairs (stale entries are skipped when popped).
     void encodeWord(std::string_view word, std::vector<TokenId>& ids) const {
@@ -239,8 +214,7 @@ private:
     std::optional<bpe::TokenIndex> m_wholeWords;                 // raw bytes -> token, over m_bytes
     std::array<TokenId, 256> m_byteToken{};                      // the single-byte token of each byte
     std::vector<std::string> m_bytes;                            // what each token decodes to
-    std::vector<TokenId> m_specialTokens;                        // control + user-defined, longest first
-    std::array<bool, 256> m_specialFirstByte{};                  // quick filter before comparing whole tokens
+    SpecialTokenMatcher m_specials;
 };
 
 }  // namespace

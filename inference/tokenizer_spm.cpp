@@ -8,6 +8,7 @@
 #include <array>
 #include <cstring>
 
+#include "special_tokens.h"
 #include "tokenizer.h"
 
 namespace confidant::inference {
@@ -96,20 +97,8 @@ std::string serializeModel(const Vocabulary& v) {
 
 class SentencePieceTokenizer final : public Tokenizer {
 public:
-    explicit SentencePieceTokenizer(Vocabulary vocabulary) : Tokenizer(std::move(vocabulary)) {
-        for (size_t i = 0; i < m_vocabulary.size(); ++i) {
-            const TokenType t = m_vocabulary.types[i];
-            if ((t == TokenType::Control || t == TokenType::UserDefined) && !m_vocabulary.tokens[i].empty())
-            {
-                m_specialTokens.push_back(TokenId(i));
-                m_specialFirstByte[uint8_t(m_vocabulary.tokens[i][0])] = true;
-            }
-        }
-        // Longest first, so that "<|a|b|>" wins over a prefix of it.
-        std::stable_sort(m_specialTokens.begin(), m_specialTokens.end(), [this](TokenId a, TokenId b) {
-            return m_vocabulary.tokens[size_t(a)].size() > m_vocabulary.tokens[size_t(b)].size();
-        });
-    }
+    explicit SentencePieceTokenizer(Vocabulary vocabulary)
+        : Tokenizer(std::move(vocabulary)), m_specials(m_vocabulary) {}
 
     Result<void> load() {
         if (m_vocabulary.unk < 0 &&
@@ -123,21 +112,10 @@ public:
     std::vector<TokenId> encode(std::string_view text, const EncodeOptions& options) const override {
         std::vector<TokenId> ids;
         if (options.addBos && m_vocabulary.bos >= 0) ids.push_back(m_vocabulary.bos);
-        bool startsSegment = true;  // at the start of the input or right after a special token
-        size_t pos = 0;
-        while (pos < text.size()) {
-            size_t fragmentEnd = text.size();
-            TokenId special = -1;
-            if (options.parseSpecial) findSpecial(text, pos, fragmentEnd, special);
-            if (fragmentEnd > pos) {
-                encodeFragment(text.substr(pos, fragmentEnd - pos), startsSegment, ids);
-                startsSegment = false;
-            }
-            if (special < 0) break;
-            ids.push_back(special);
-            startsSegment = true;
-            pos = fragmentEnd + m_vocabulary.tokens[size_t(special)].size();
-        }
+        m_specials.split(
+            text, options.parseSpecial,
+            [&](std::string_view fragment, bool startsSegment) { encodeFragment(fragment, startsSegment, ids); },
+            [&](TokenId id) { ids.push_back(id); });
         return ids;
     }
 
@@ -170,20 +148,6 @@ public:
     }
 
 private:
-    void findSpecial(std::string_view text, size_t from, size_t& at, TokenId& which) const {
-        for (size_t p = from; p < text.size(); ++p) {
-            if (!m_specialFirstByte[uint8_t(text[p])]) continue;
-            for (TokenId id : m_specialTokens) {
-                const std::string& s = m_vocabulary.tokens[size_t(id)];
-                if (text.compare(p, s.size(), s) == 0) {
-                    at = p;
-                    which = id;
-                    return;
-                }
-            }
-        }
-    }
-
     void encodeFragment(std::string_view fragment, bool startsSegment, std::vector<TokenId>& ids) const {
         std::string input;
         if (startsSegment && m_vocabulary.addSpacePrefix) input = " ";
@@ -194,8 +158,7 @@ private:
     }
 
     sentencepiece::SentencePieceProcessor m_processor;
-    std::vector<TokenId> m_specialTokens;
-    std::array<bool, 256> m_specialFirstByte{};  // quick filter before comparing whole tokens
+    SpecialTokenMatcher m_specials;
 };
 
 }  // namespace
