@@ -12,7 +12,10 @@ const char* opKindName(OpKind kind) {
         case OpKind::StoreKv: return "store_kv";
         case OpKind::Attention: return "attention";
         case OpKind::SwiGlu: return "swiglu";
+        case OpKind::GeGlu: return "geglu";
         case OpKind::Add: return "add";
+        case OpKind::Scale: return "scale";
+        case OpKind::SoftCap: return "soft_cap";
         case OpKind::LastRow: return "last_row";
     }
     return "unknown";

@@ -30,7 +30,10 @@ enum class OpKind {
     StoreKv,    // write a (K) and b (V) rows into the layer's cache at positions start+r
     Attention,  // dst[r] = causal attention of query a[r] over the layer's cache [0, start+r]
     SwiGlu,     // dst = silu(a) * b
+    GeGlu,      // dst = gelu(a) * b, GELU in its tanh approximation (gemma2)
     Add,        // dst = a + b
+    Scale,      // dst = a * scalar
+    SoftCap,    // dst = scalar * tanh(a / scalar) (gemma2's final logits)
     LastRow,    // dst[0] = a[rows-1]: only the last token needs logits
 };
 
@@ -47,7 +50,9 @@ struct AttentionParams {
     uint32_t headCount = 0;
     uint32_t headCountKv = 0;
     uint32_t headDim = 0;
-    float scale = 1.0f;  // applied to q·k
+    float scale = 1.0f;          // applied to q·k
+    float softCap = 0.0f;        // > 0: scores become softCap * tanh(score / softCap) (gemma2)
+    uint32_t slidingWindow = 0;  // > 0: a query sees only the last `slidingWindow` positions
 };
 
 struct Op {
@@ -59,6 +64,7 @@ struct Op {
     const GgufTensorInfo* bias = nullptr;    // MatMul only, optional
     uint32_t layer = 0;                      // StoreKv, Attention
     float epsilon = 0.0f;                    // RmsNorm
+    float scalar = 0.0f;                     // Scale, SoftCap
     RopeParams rope;
     AttentionParams attention;
 };

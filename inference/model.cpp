@@ -32,6 +32,7 @@ Result<std::shared_ptr<const Model>> Model::fromGguf(std::shared_ptr<const GgufF
 }
 
 Graph Model::buildGraph(uint32_t tokenCount) const {
+    if (m_config.family == Architecture::Gemma2) return buildGemma2Graph(m_config, m_weights, tokenCount);
     return buildLlamaGraph(m_config, m_weights, tokenCount);
 }
 

@@ -37,5 +37,6 @@ private:
 
 // Per-architecture graph builders (architectures/*.cpp).
 Graph buildLlamaGraph(const ModelConfig& config, const ModelWeights& weights, uint32_t tokenCount);
+Graph buildGemma2Graph(const ModelConfig& config, const ModelWeights& weights, uint32_t tokenCount);
 
 }  // namespace confidant::inference

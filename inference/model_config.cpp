@@ -1,6 +1,8 @@
 // Architecture hyperparameters from GGUF metadata.
 #include "model_config.h"
 
+#include <cmath>
+
 namespace confidant::inference {
 namespace {
 
@@ -27,9 +29,12 @@ Result<ModelConfig> ModelConfig::fromGguf(const GgufFile& file) {
     } else if (c.architecture == "phi3") {
         c.family = Architecture::Phi3;
         c.ropeStyle = RopeStyle::NeoX;
+    } else if (c.architecture == "gemma2") {
+        c.family = Architecture::Gemma2;
+        c.ropeStyle = RopeStyle::NeoX;
     } else {
         return makeError("unsupported model architecture '" + c.architecture +
-                         "'; Confidant runs llama (Llama 2/3/3.1/3.2, TinyLlama, Mistral), qwen2 and phi3 models");
+                         "'; Confidant runs llama (Llama 2/3/3.1/3.2, TinyLlama, Mistral), qwen2, phi3 and gemma2 models");
     }
 
     const std::string p = c.architecture + ".";
@@ -100,6 +105,28 @@ Result<ModelConfig> ModelConfig::fromGguf(const GgufFile& file) {
         auto v = readDimension(file, p + "rope.scaling.original_context_length");
         if (!v) return v.error();
         c.ropeOriginalContext = *v;
+    }
+
+    if (c.family == Architecture::Gemma2) {
+        struct CapKey { const char* key; float* target; float fallback; };
+        for (const auto& [key, target, fallback] : {CapKey{"attn_logit_softcapping", &c.attentionSoftCap, 50.0f},
+                                                    CapKey{"final_logit_softcapping", &c.finalSoftCap, 30.0f}}) {
+            *target = fallback;
+            if (!file.has(p + key)) continue;
+            auto v = file.getFloat(p + key);
+            if (!v) return v.error();
+            *target = float(*v);
+        }
+        c.slidingWindow = 4096;
+        if (file.has(p + "attention.sliding_window")) {
+            auto v = readDimension(file, p + "attention.sliding_window");
+            if (!v) return v.error();
+            c.slidingWindow = *v;
+        }
+        // Gemma 2 scales queries by 1/sqrt(query_pre_attn_scalar), which GGUF does not store: it
+        // is the head size for 2B and 9B, and d_model / heads for 27B (the 46-layer model).
+        const float preAttentionScalar = c.blockCount == 46 ? float(c.embeddingLength) / float(c.headCount) : float(c.headDim);
+        c.queryScale = 1.0f / std::sqrt(preAttentionScalar);
     }
 
     auto tokens = file.find("tokenizer.ggml.tokens");

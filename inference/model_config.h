@@ -14,6 +14,7 @@ enum class Architecture {
     Llama,  // Llama 1/2/3/3.1/3.2, TinyLlama, Mistral, llama2.c models
     Qwen2,  // Q/K/V biases, NeoX RoPE
     Phi3,   // fused QKV and gate/up tensors, NeoX RoPE
+    Gemma2, // scaled embeddings, post-norms, GeGLU, soft-capped scores and logits, sliding window
 };
 
 enum class RopeStyle {
@@ -44,6 +45,12 @@ struct ModelConfig {
     float ropeLowFreqFactor = 1.0f;   // llama3 scaling
     float ropeHighFreqFactor = 4.0f;  // llama3 scaling
     uint32_t ropeOriginalContext = 0; // llama3 scaling
+
+    // gemma2 only (0: off).
+    float attentionSoftCap = 0.0f;
+    float finalSoftCap = 0.0f;
+    uint32_t slidingWindow = 0;       // on even layers
+    float queryScale = 0.0f;          // multiplies q·k; 0 means 1/sqrt(headDim)
 
     uint32_t qDim() const { return headCount * headDim; }
     uint32_t kvDim() const { return headCountKv * headDim; }

@@ -160,6 +160,10 @@ Result<ModelWeights> ModelWeights::fromGguf(const GgufFile& file, const ModelCon
             CONFIDANT_TAKE(l.ffnUp, find.require(p + "ffn_up.weight", {d, f}));
         }
         CONFIDANT_TAKE(l.ffnDown, find.require(p + "ffn_down.weight", {f, d}));
+        if (c.family == Architecture::Gemma2) {
+            CONFIDANT_TAKE(l.postAttentionNorm, find.require(p + "post_attention_norm.weight", {d}));
+            CONFIDANT_TAKE(l.postFfnNorm, find.require(p + "post_ffw_norm.weight", {d}));
+        }
     }
 #undef CONFIDANT_TAKE
     return w;

@@ -28,6 +28,8 @@ struct LayerWeights {
     const GgufTensorInfo* ffnGate = nullptr;        // [d, f]
     const GgufTensorInfo* ffnUp = nullptr;          // [d, f]
     const GgufTensorInfo* ffnDown = nullptr;        // [f, d]
+    const GgufTensorInfo* postAttentionNorm = nullptr;  // [d], gemma2 only
+    const GgufTensorInfo* postFfnNorm = nullptr;        // [d], gemma2 only
 };
 
 struct ModelWeights {

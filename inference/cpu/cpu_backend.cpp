@@ -59,7 +59,10 @@ public:
                 case OpKind::StoreKv: cpu::storeKv(m_kv[op.layer], aDesc.cols, a, b, rows, start); break;
                 case OpKind::Attention: cpu::attention(a, rows, start, m_kv[op.layer], op.attention, dst, m_pool); break;
                 case OpKind::SwiGlu: cpu::swiGlu(a, b, dst, rows * aDesc.cols); break;
+                case OpKind::GeGlu: cpu::geGlu(a, b, dst, rows * aDesc.cols); break;
                 case OpKind::Add: cpu::add(a, b, dst, rows * aDesc.cols); break;
+                case OpKind::Scale: cpu::scale(a, op.scalar, dst, rows * aDesc.cols); break;
+                case OpKind::SoftCap: cpu::softCap(a, op.scalar, dst, rows * aDesc.cols); break;
                 case OpKind::LastRow:
                     std::copy_n(a + (rows - 1) * aDesc.cols, aDesc.cols, dst);
                     break;

@@ -88,16 +88,19 @@ void attention(const float* q, size_t rows, uint32_t startPosition, const KvLaye
         for (size_t job = begin; job < end; ++job) {
             const size_t r = job / p.headCount;
             const uint32_t h = uint32_t(job % p.headCount);
-            const size_t length = startPosition + r + 1;  // causal: this position and all before it
+            const size_t end = startPosition + r + 1;  // causal: this position and all before it
+            const size_t first = p.slidingWindow && end > p.slidingWindow ? end - p.slidingWindow : 0;
+            const size_t length = end - first;
             const float* query = q + r * qWidth + size_t(h) * p.headDim;
             const size_t kvOffset = size_t(h / group) * p.headDim;
             scores.resize(length);
             float maxScore = -INFINITY;
             for (size_t t = 0; t < length; ++t) {
-                const float* key = cache.keys.data() + t * kvDim + kvOffset;
+                const float* key = cache.keys.data() + (first + t) * kvDim + kvOffset;
                 float dot = 0.0f;
                 for (uint32_t i = 0; i < p.headDim; ++i) dot += query[i] * key[i];
                 scores[t] = dot * p.scale;
+                if (p.softCap > 0.0f) scores[t] = p.softCap * std::tanh(scores[t] / p.softCap);
                 maxScore = std::max(maxScore, scores[t]);
             }
             float sum = 0.0f;
@@ -109,7 +112,7 @@ void attention(const float* q, size_t rows, uint32_t startPosition, const KvLaye
             std::fill(out, out + p.headDim, 0.0f);
             for (size_t t = 0; t < length; ++t) {
                 const float weight = scores[t] / sum;
-                const float* value = cache.values.data() + t * kvDim + kvOffset;
+                const float* value = cache.values.data() + (first + t) * kvDim + kvOffset;
                 for (uint32_t i = 0; i < p.headDim; ++i) out[i] += weight * value[i];
             }
         }
@@ -123,8 +126,24 @@ void swiGlu(const float* gate, const float* up, float* dst, size_t count) {
     }
 }
 
+void geGlu(const float* gate, const float* up, float* dst, size_t count) {
+    constexpr float k_sqrt2OverPi = 0.7978845608028654f;
+    for (size_t i = 0; i < count; ++i) {
+        const float g = gate[i];
+        dst[i] = 0.5f * g * (1.0f + std::tanh(k_sqrt2OverPi * (g + 0.044715f * g * g * g))) * up[i];
+    }
+}
+
 void add(const float* a, const float* b, float* dst, size_t count) {
     for (size_t i = 0; i < count; ++i) dst[i] = a[i] + b[i];
+}
+
+void scale(const float* a, float factor, float* dst, size_t count) {
+    for (size_t i = 0; i < count; ++i) dst[i] = a[i] * factor;
+}
+
+void softCap(const float* a, float cap, float* dst, size_t count) {
+    for (size_t i = 0; i < count; ++i) dst[i] = cap * std::tanh(a[i] / cap);
 }
 
 }  // namespace confidant::inference::cpu

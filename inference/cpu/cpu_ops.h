@@ -37,14 +37,24 @@ struct KvLayer {
 
 void storeKv(KvLayer& cache, size_t kvDim, const float* k, const float* v, size_t rows, uint32_t startPosition);
 
-// dst[r] = softmax(q[r]·K[0..start+r] * scale) · V, per head, keys shared by head groups.
+// dst[r] = softmax(q[r]·K[first..start+r] * scale) · V, per head, keys shared by head groups;
+// first is 0, or start+r+1-slidingWindow with a window; scores are soft-capped when asked.
 void attention(const float* q, size_t rows, uint32_t startPosition, const KvLayer& cache, const AttentionParams& params,
                float* dst, ThreadPool& pool);
 
 // dst = silu(gate) * up, element-wise.
 void swiGlu(const float* gate, const float* up, float* dst, size_t count);
 
+// dst = gelu(gate) * up, element-wise, GELU in its tanh approximation.
+void geGlu(const float* gate, const float* up, float* dst, size_t count);
+
 // dst = a + b, element-wise.
 void add(const float* a, const float* b, float* dst, size_t count);
+
+// dst = a * factor, element-wise.
+void scale(const float* a, float factor, float* dst, size_t count);
+
+// dst = cap * tanh(a / cap), element-wise.
+void softCap(const float* a, float cap, float* dst, size_t count);
 
 }  // namespace confidant::inference::cpu

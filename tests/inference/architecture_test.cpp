@@ -176,6 +176,60 @@ TEST(Architectures, Llama3RopeScalingFromMetadata) {
     EXPECT_GT(maxDifference(logitsFor(model, k_prompt), logitsFor(testing::loadTinyModel(unscaledBytes), k_prompt)), 1e-5);
 }
 
+TinyWeights gemma2Weights(const TinyModelSpec& spec) {
+    TinyWeights w = tinyLlamaWeights(spec);
+    w.erase("output.weight");  // Gemma ties its output to the embedding
+    for (uint32_t l = 0; l < spec.layers; ++l) {
+        const std::string p = "blk." + std::to_string(l) + ".";
+        w[p + "post_attention_norm.weight"] = w.at(p + "attn_norm.weight");
+        w[p + "post_ffw_norm.weight"] = w.at(p + "ffn_norm.weight");
+    }
+    return w;
+}
+
+TEST(Architectures, Gemma2RunsWithWindowsAndCaps) {
+    TinyModelSpec spec;
+    spec.architecture = "gemma2";
+    spec.layers = 3;
+    const TinyWeights w = gemma2Weights(spec);
+    const auto bytes = testing::tinyModelBytes(spec, w, [](GgufWriter& g) {
+        g.set("gemma2.attention.sliding_window", ggufUInt32(4));
+        g.set("gemma2.attn_logit_softcapping", ggufFloat32(50.0f));
+        g.set("gemma2.final_logit_softcapping", ggufFloat32(3.0f));
+    });
+    auto model = testing::loadTinyModel(bytes);
+    ASSERT_NE(model, nullptr);
+    EXPECT_EQ(model->config().family, Architecture::Gemma2);
+    EXPECT_EQ(model->config().slidingWindow, 4u);
+    EXPECT_EQ(model->weights().output, model->weights().tokenEmbedding);
+
+    const auto logits = logitsFor(model, k_prompt);
+    for (float v : logits) ASSERT_LE(std::abs(v), 3.0f) << "final logits are soft-capped at 3";
+    EXPECT_EQ(logitsFor(model, k_prompt), logits) << "deterministic";
+
+    // Batched and token-by-token evaluation agree, windows included (the prompt is longer than 4).
+    auto backend = createCpuBackend(model, 1);
+    auto single = Session::create(model, *backend, 64, 1);
+    ASSERT_TRUE(single && single->feed(k_prompt));
+    EXPECT_LT(maxDifference({single->logits().begin(), single->logits().end()}, logits), 1e-5);
+
+    // The window matters: the same weights with a window wider than the prompt differ.
+    const auto wideBytes = testing::tinyModelBytes(spec, w, [](GgufWriter& g) {
+        g.set("gemma2.attention.sliding_window", ggufUInt32(64));
+        g.set("gemma2.final_logit_softcapping", ggufFloat32(3.0f));
+    });
+    EXPECT_GT(maxDifference(logitsFor(testing::loadTinyModel(wideBytes), k_prompt), logits), 1e-4);
+
+    TinyWeights missing = w;
+    missing.erase("blk.2.post_ffw_norm.weight");
+    const auto missingBytes = testing::tinyModelBytes(spec, missing);
+    auto file = GgufFile::fromMemory(missingBytes.data(), missingBytes.size());
+    ASSERT_TRUE(file);
+    auto broken = Model::fromGguf(*file);
+    ASSERT_FALSE(broken);
+    EXPECT_NE(broken.error().message.find("lacks the tensor 'blk.2.post_ffw_norm.weight'"), std::string::npos);
+}
+
 TEST(Architectures, UnknownScalingIsRefused) {
     TinyModelSpec spec;
     const auto bytes = testing::tinyModelBytes(spec, tinyLlamaWeights(spec),
