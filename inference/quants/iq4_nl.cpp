@@ -7,18 +7,17 @@
 namespace confidant::inference::quants {
 namespace {
 
-// The code-book index whose value is nearest to v (values in code-book units).
+// The code-book index whose value is nearest to v (values in code-book units): a binary search
+// of the sorted code book, then the closer of the two neighbours.
 int nearestIndex(float v) {
-    int best = 0;
-    float bestDistance = std::fabs(v - float(k_iq4nlValues[0]));
-    for (int i = 1; i < 16; ++i) {
-        const float distance = std::fabs(v - float(k_iq4nlValues[i]));
-        if (distance < bestDistance) {
-            bestDistance = distance;
-            best = i;
-        }
+    int lo = 0, hi = 15;
+    while (lo < hi) {
+        const int mid = (lo + hi) / 2;
+        if (float(k_iq4nlValues[mid]) < v) lo = mid + 1;
+        else hi = mid;
     }
-    return best;
+    if (lo > 0 && v - float(k_iq4nlValues[lo - 1]) <= float(k_iq4nlValues[lo]) - v) return lo - 1;
+    return lo;
 }
 
 }  // namespace

@@ -17,7 +17,6 @@ constexpr size_t k_maxGroup = 32;  // the largest group any block type fits at o
 
 }  // namespace
 
-int roundToInt(float x) { return int(std::lround(x)); }
 
 void quantizeWithScale(const float* x, size_t n, float s, int qmin, int qmax, int* q) {
     const float inv = s != 0.0f ? 1.0f / s : 0.0f;
@@ -37,29 +36,28 @@ float fitSymmetric(const float* x, size_t n, int qmin, int qmax, int* q) {
         std::fill(q, q + n, 0);
         return 0.0f;
     }
-    assert(n <= k_maxGroup);
-    std::array<int, k_maxGroup> trial{};
-    float bestScale = extreme / float(qmin);
-    double bestGain = -1.0;
+    float bestScale = extreme / float(qmin), bestTrial = bestScale;
+    float bestGain = -1.0f;
     for (int step = -2; step <= k_steps; ++step) {
-        // Trial scales from a little above the max-abs scale down to ~half of it.
-        const float s = extreme / (float(qmin) * (1.0f + k_stepSize * float(step)));
-        quantizeWithScale(x, n, s, qmin, qmax, trial.data());
-        double sumXq = 0, sumQq = 0;
+        // Trial scales from a little above the max-abs scale down to ~2/3 of it.
+        const float trialScale = extreme / (float(qmin) * (1.0f + k_stepSize * float(step)));
+        const float inv = 1.0f / trialScale;
+        float sumXq = 0, sumQq = 0;
         for (size_t i = 0; i < n; ++i) {
-            sumXq += double(x[i]) * trial[i];
-            sumQq += double(trial[i]) * trial[i];
+            const float l = float(std::clamp(roundToInt(x[i] * inv), qmin, qmax));
+            sumXq += x[i] * l;
+            sumQq += l * l;
         }
         if (sumQq == 0) continue;
         // The least-squares scale for these q lowers the error by sumXq²/sumQq: maximize it.
-        const double gain = sumXq * sumXq / sumQq;
+        const float gain = sumXq * sumXq / sumQq;
         if (gain > bestGain) {
             bestGain = gain;
-            bestScale = float(sumXq / sumQq);
-            std::copy(trial.begin(), trial.begin() + ptrdiff_t(n), q);
+            bestScale = sumXq / sumQq;
+            bestTrial = trialScale;
         }
     }
-    if (bestGain < 0) quantizeWithScale(x, n, bestScale, qmin, qmax, q);
+    quantizeWithScale(x, n, bestTrial, qmin, qmax, q);
     return bestScale;
 }
 
@@ -79,22 +77,24 @@ void fitAffine(const float* x, size_t n, int qmax, bool offsetAtMostZero, float&
     assert(n <= k_maxGroup);
     std::array<int, k_maxGroup> trial{};
     double bestError = -1.0;
+    float sumSquares = 0;
+    for (size_t i = 0; i < n; ++i) sumSquares += x[i] * x[i];
     for (int step = -2; step <= k_steps; ++step) {
         const float trialScale = (hi - lo) / (float(qmax) * (1.0f + k_stepSize * float(step)));
         quantizeWithScaleOffset(x, n, trialScale, lo, qmax, trial.data());
-        double sumQ = 0, sumQq = 0, sumX = 0, sumXq = 0;
+        float sumQ = 0, sumQq = 0, sumX = 0, sumXq = 0;
         for (size_t i = 0; i < n; ++i) {
             sumQ += trial[i];
-            sumQq += double(trial[i]) * trial[i];
+            sumQq += float(trial[i] * trial[i]);
             sumX += x[i];
-            sumXq += double(x[i]) * trial[i];
+            sumXq += x[i] * float(trial[i]);
         }
         // Least squares for (scale, offset) given q, then the constraints.
-        double ts = trialScale, tb = lo;
-        const double det = double(n) * sumQq - sumQ * sumQ;
+        float ts = trialScale, tb = lo;
+        const float det = float(n) * sumQq - sumQ * sumQ;
         if (det > 0) {
-            ts = (double(n) * sumXq - sumQ * sumX) / det;
-            tb = (sumX - ts * sumQ) / double(n);
+            ts = (float(n) * sumXq - sumQ * sumX) / det;
+            tb = (sumX - ts * sumQ) / float(n);
         }
         if (offsetAtMostZero && tb > 0) {
             tb = 0;
@@ -104,15 +104,14 @@ void fitAffine(const float* x, size_t n, int qmax, bool offsetAtMostZero, float&
             ts = trialScale;
             tb = lo;
         }
-        double error = 0;
-        for (size_t i = 0; i < n; ++i) {
-            const double e = x[i] - ts * trial[i] - tb;
-            error += e * e;
-        }
+        // Σ(x - ts·q - tb)² expanded over the sums already at hand (the selection needs no more).
+        const double sumXx = sumSquares;
+        const double error = sumXx - 2.0 * ts * sumXq - 2.0 * tb * sumX + double(ts) * ts * sumQq +
+                             2.0 * double(ts) * tb * sumQ + double(n) * tb * tb;
         if (bestError < 0 || error < bestError) {
             bestError = error;
-            s = float(ts);
-            b = float(tb);
+            s = ts;
+            b = tb;
             std::copy(trial.begin(), trial.begin() + ptrdiff_t(n), q);
         }
     }

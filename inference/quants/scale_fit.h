@@ -8,8 +8,8 @@
 
 namespace confidant::inference::quants {
 
-// Round half away from zero, the rounding every quantizer here uses.
-int roundToInt(float x);
+// Round half away from zero, the rounding every quantizer here uses (inline: it is the hot path).
+inline int roundToInt(float x) { return int(x + (x >= 0.0f ? 0.5f : -0.5f)); }
 
 // Finds s and q[i] in [qmin, qmax] minimizing Σ(x - s·q)². The value of largest magnitude maps to
 // qmin (the wider side of an asymmetric range), so s may be negative. Returns s (0 for all-zero x).
