@@ -17,6 +17,8 @@ int runMakeTestModel(Arguments& args) {
     if (!shapeText) return fail(shapeText.error().message);
     auto typeText = args.value({"--type"});
     if (!typeText) return fail(typeText.error().message);
+    auto pureText = args.value({"--tensor-type"});
+    if (!pureText) return fail(pureText.error().message);
     auto vocab = args.value({"--vocab"});
     if (!vocab) return fail(vocab.error().message);
     auto output = args.value({"-o", "--output"});
@@ -37,8 +39,16 @@ int runMakeTestModel(Arguments& args) {
     if (!*shapeText) return fail("make-test-model needs --shape tiny|125m|1b|3b|8b");
     const auto shape = parseTestShape(**shapeText);
     if (!shape) return fail("--shape must be tiny, 125m, 1b, 3b or 8b, not '" + **shapeText + "'");
-    if (!*typeText) return fail("make-test-model needs --type f32|f16|q8_0|q4_0|q4_k_m|q5_k_m|q6_k");
-    const auto fileType = parseTestFileType(**typeText);
+    if (*pureText) {
+        options.pureType = parsePureTestType(**pureText);
+        if (!options.pureType)
+            return fail("--tensor-type must be one of f32, f16, bf16, q4_0, q4_1, q5_0, q5_1, q8_0, q2_k, q3_k, q4_k, "
+                        "q5_k, q6_k, iq4_nl, not '" + **pureText + "'");
+        if (*typeText) return fail("give either --type (a file type's mix) or --tensor-type (one type), not both");
+    } else if (!*typeText) {
+        return fail("make-test-model needs --type f32|f16|q8_0|q4_0|q4_k_m|q5_k_m|q6_k (or --tensor-type TYPE)");
+    }
+    const auto fileType = parseTestFileType(typeText->value_or("f32"));
     if (!fileType) return fail("--type must be f32, f16, q8_0, q4_0, q4_k_m, q5_k_m or q6_k, not '" + **typeText + "'");
     if (!*vocab) return fail("make-test-model needs --vocab VOCAB.gguf (a GGUF whose tokenizer is copied)");
     if (!*output) return fail("make-test-model needs -o OUT.gguf");
@@ -67,10 +77,12 @@ int runMakeTestModel(Arguments& args) {
     std::fprintf(stderr, "\n");
     if (!summary) return fail(summary.error().message);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const std::string typeLabel = options.pureType ? "pure " + std::string(tensorTypeName(*options.pureType))
+                                                   : std::string(testFileTypeName(*fileType));
     std::fprintf(stderr, "wrote %s: %s %s %s, %zu tensors, %llu parameters, %llu bytes in %.1f s\n", output->value().c_str(),
-                 std::string(testArchName(*arch)).c_str(), std::string(testShapeName(*shape)).c_str(),
-                 std::string(testFileTypeName(*fileType)).c_str(), summary->tensors,
-                 (unsigned long long)summary->parameters, (unsigned long long)summary->fileBytes, seconds);
+                 std::string(testArchName(*arch)).c_str(), std::string(testShapeName(*shape)).c_str(), typeLabel.c_str(),
+                 summary->tensors, (unsigned long long)summary->parameters, (unsigned long long)summary->fileBytes,
+                 seconds);
     return 0;
 }
 

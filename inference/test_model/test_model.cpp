@@ -3,6 +3,7 @@
 #include "test_model/test_model.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <numbers>
@@ -51,6 +52,41 @@ struct TensorPlanEntry {
     Fill fill = Fill::Matrix;
 };
 
+// Rows that cannot hold whole blocks of the chosen type fall back as llama.cpp's do.
+TensorType fallBackForRowLength(TensorType type, uint64_t rowLength) {
+    if (rowLength % traitsOf(type).blockSize == 0) return type;
+    switch (type) {
+        case TensorType::Q2_K:
+        case TensorType::Q3_K: type = TensorType::IQ4_NL; break;
+        case TensorType::Q4_K: type = TensorType::Q5_0; break;
+        case TensorType::Q5_K: type = TensorType::Q5_1; break;
+        case TensorType::Q6_K: type = TensorType::Q8_0; break;
+        default: break;
+    }
+    return rowLength % traitsOf(type).blockSize == 0 ? type : TensorType::F16;
+}
+
+// llama.cpp's `enum llama_ftype` value for a file whose matrices are all of one type.
+uint32_t pureFileTypeId(TensorType type) {
+    switch (type) {
+        case TensorType::F32: return 0;
+        case TensorType::F16: return 1;
+        case TensorType::Q4_0: return 2;
+        case TensorType::Q4_1: return 3;
+        case TensorType::Q8_0: return 7;
+        case TensorType::Q5_0: return 8;
+        case TensorType::Q5_1: return 9;
+        case TensorType::Q2_K: return 10;
+        case TensorType::Q3_K: return 11;  // Q3_K_S
+        case TensorType::Q4_K: return 14;  // Q4_K_S
+        case TensorType::Q5_K: return 16;  // Q5_K_S
+        case TensorType::Q6_K: return 18;
+        case TensorType::IQ4_NL: return 25;
+        case TensorType::BF16: return 32;
+        default: return 0;
+    }
+}
+
 bool useMoreBits(uint32_t layer, uint32_t layerCount) {
     return layer < layerCount / 8 || layer >= 7 * layerCount / 8 || (layer - layerCount / 8) % 3 == 2;
 }
@@ -91,13 +127,14 @@ std::vector<float> llama3RopeFactors(uint32_t headDim, float freqBase, float fac
 }
 
 std::vector<TensorPlanEntry> planEntries(TestArch arch, const TestModelShape& s, TestFileType fileType,
-                                         uint32_t vocabSize) {
+                                         uint32_t vocabSize, std::optional<TensorType> pureType) {
     const uint64_t d = s.embeddingLength, f = s.feedForwardLength, v = vocabSize;
     const uint64_t headDim = s.embeddingLength / s.headCount;
     const uint64_t qDim = headDim * s.headCount, kvDim = headDim * s.headCountKv;
     std::vector<TensorPlanEntry> out;
     auto add = [&](std::string name, std::vector<uint64_t> dims, Fill fill, uint32_t layer, bool isOutput) {
-        const TensorType type = chooseTestTensorType(name, dims, fileType, layer, s.blockCount, isOutput);
+        const TensorType type = pureType ? choosePureTensorType(dims, *pureType)
+                                         : chooseTestTensorType(name, dims, fileType, layer, s.blockCount, isOutput);
         out.push_back({PlannedTensor{std::move(name), type, std::move(dims)}, fill});
     };
     if (s.llama3RopeFactor > 0 && arch == TestArch::Llama) add("rope_freqs.weight", {headDim / 2}, Fill::RopeFactors, 0, false);
@@ -288,25 +325,32 @@ TensorType chooseTestTensorType(std::string_view name, const std::vector<uint64_
                name.find("ffn_down") != std::string_view::npos) {
         if (mixed && useMoreBits(layer, layerCount)) type = TensorType::Q6_K;
     }
-    // Rows that cannot hold whole blocks of the chosen type fall back as llama.cpp's do.
-    if (rowLength % traitsOf(type).blockSize != 0) {
-        switch (type) {
-            case TensorType::Q2_K:
-            case TensorType::Q3_K: type = TensorType::IQ4_NL; break;
-            case TensorType::Q4_K: type = TensorType::Q5_0; break;
-            case TensorType::Q5_K: type = TensorType::Q5_1; break;
-            case TensorType::Q6_K: type = TensorType::Q8_0; break;
-            default: break;
-        }
-        if (rowLength % traitsOf(type).blockSize != 0) type = TensorType::F16;
+    return fallBackForRowLength(type, rowLength);
+}
+
+TensorType choosePureTensorType(const std::vector<uint64_t>& dims, TensorType type) {
+    if (dims.size() < 2) return TensorType::F32;
+    return fallBackForRowLength(type, dims[0]);
+}
+
+bool isPureTestType(TensorType type) { return traitsOf(type).quantize != nullptr && type != TensorType::Q8_K; }
+
+std::optional<TensorType> parsePureTestType(std::string_view name) {
+    for (uint32_t id = 0; id < 64; ++id) {
+        const auto traits = tensorTypeTraits(id);
+        if (!traits || !isPureTestType(traits->type) || traits->name.size() != name.size()) continue;
+        bool same = true;
+        for (size_t i = 0; i < name.size(); ++i)
+            same = same && std::tolower((unsigned char)traits->name[i]) == std::tolower((unsigned char)name[i]);
+        if (same) return traits->type;
     }
-    return type;
+    return std::nullopt;
 }
 
 std::vector<PlannedTensor> planTestModel(TestArch arch, const TestModelShape& shape, TestFileType fileType,
-                                         uint32_t vocabSize) {
+                                         uint32_t vocabSize, std::optional<TensorType> pureType) {
     std::vector<PlannedTensor> out;
-    for (auto& e : planEntries(arch, shape, fileType, vocabSize)) out.push_back(std::move(e.tensor));
+    for (auto& e : planEntries(arch, shape, fileType, vocabSize, pureType)) out.push_back(std::move(e.tensor));
     return out;
 }
 
@@ -327,12 +371,17 @@ Result<TestModelSummary> writeTestModel(const TestModelOptions& options, const s
     std::vector<std::pair<std::string, GgufValue>> metadata;
     auto set = [&](std::string key, GgufValue value) { metadata.emplace_back(std::move(key), std::move(value)); };
     set("general.architecture", ggufString(arch));
+    if (options.pureType && !isPureTestType(*options.pureType))
+        return makeError("cannot write a test model in " + std::string(tensorTypeName(*options.pureType)) +
+                         ": Confidant has no quantizer for it");
+    const std::string typeLabel = options.pureType ? "pure " + std::string(tensorTypeName(*options.pureType))
+                                                   : std::string(testFileTypeName(options.fileType));
+    const uint32_t fileTypeId =
+        options.pureType ? pureFileTypeId(*options.pureType) : llamaFileTypeId(options.fileType);
     set("general.name", ggufString("Confidant test model " + arch + " " + std::string(testShapeName(options.shape)) +
-                                   " " + std::string(testFileTypeName(options.fileType)) + " seed " +
-                                   std::to_string(options.seed)));
-    set("general.file_type", ggufUInt32(llamaFileTypeId(options.fileType)));
-    if (options.fileType != TestFileType::F32 && options.fileType != TestFileType::F16)
-        set("general.quantization_version", ggufUInt32(2));
+                                   " " + typeLabel + " seed " + std::to_string(options.seed)));
+    set("general.file_type", ggufUInt32(fileTypeId));
+    if (fileTypeId != 0 && fileTypeId != 1 && fileTypeId != 32) set("general.quantization_version", ggufUInt32(2));
     set(arch + ".vocab_size", ggufUInt32(vocabSize));
     set(arch + ".context_length", ggufUInt32(shape.contextLength));
     set(arch + ".embedding_length", ggufUInt32(shape.embeddingLength));
@@ -346,7 +395,8 @@ Result<TestModelSummary> writeTestModel(const TestModelOptions& options, const s
     for (const auto& [key, value] : vocab.metadata())
         if (key.rfind("tokenizer.", 0) == 0) set(key, value);
 
-    const std::vector<TensorPlanEntry> plan = planEntries(options.arch, shape, options.fileType, vocabSize);
+    const std::vector<TensorPlanEntry> plan =
+        planEntries(options.arch, shape, options.fileType, vocabSize, options.pureType);
     std::vector<StreamedTensorInfo> infos;
     uint64_t totalBytes = 0, parameters = 0;
     for (const auto& e : plan) {

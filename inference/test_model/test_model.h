@@ -50,6 +50,9 @@ struct TestModelOptions {
     std::string vocabPath;  // a GGUF whose tokenizer.* metadata is copied
     uint64_t seed = 0;
     std::optional<bool> tiedOutput;  // overrides the shape's default
+    // Every matrix in this one type instead of the file type's mix (llama-quantize --pure), to
+    // test each tensor type on its own; 1-D tensors stay F32.
+    std::optional<TensorType> pureType;
     unsigned threads = 0;            // 0: every core
     // Called after each tensor with bytes written so far and the total; may be empty.
     std::function<void(uint64_t written, uint64_t total)> progress;
@@ -68,9 +71,17 @@ struct PlannedTensor {
 TensorType chooseTestTensorType(std::string_view name, const std::vector<uint64_t>& dims, TestFileType fileType,
                                 uint32_t layer, uint32_t layerCount, bool isOutput);
 
+// The type of every matrix in a --pure file of `type` (F32 for 1-D tensors), after the same
+// fallback for rows that cannot hold whole blocks.
+TensorType choosePureTensorType(const std::vector<uint64_t>& dims, TensorType type);
+
+// Tensor types a pure file may use: those with a quantizer that models store (not Q8_K).
+bool isPureTestType(TensorType type);
+std::optional<TensorType> parsePureTestType(std::string_view name);  // "q3_k", "iq4_nl", "bf16", ...
+
 // Every tensor the file will hold, in file order, with its type.
 std::vector<PlannedTensor> planTestModel(TestArch arch, const TestModelShape& shape, TestFileType fileType,
-                                         uint32_t vocabSize);
+                                         uint32_t vocabSize, std::optional<TensorType> pureType = std::nullopt);
 
 struct TestModelSummary {
     uint64_t fileBytes = 0;

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <vector>
 
 #include "backend.h"
@@ -49,7 +50,7 @@ std::vector<char> readAll(const fs::path& path) {
 }
 
 Result<TestModelSummary> make(const fs::path& vocab, const fs::path& out, TestArch arch, TestFileType type,
-                              uint64_t seed, unsigned threads = 2) {
+                              uint64_t seed, unsigned threads = 2, std::optional<TensorType> pureType = {}) {
     TestModelOptions o;
     o.arch = arch;
     o.shape = TestShape::Tiny;
@@ -57,6 +58,7 @@ Result<TestModelSummary> make(const fs::path& vocab, const fs::path& out, TestAr
     o.vocabPath = vocab.string();
     o.seed = seed;
     o.threads = threads;
+    o.pureType = pureType;
     return writeTestModel(o, out.string());
 }
 
@@ -197,6 +199,35 @@ TEST(TestModelFiles, LlamaRunsDeterministicallyAndQuantizedLogitsTrackF32) {
         const double error = relativeRmse(reference, logits);
         EXPECT_LE(error, bound) << name;
         EXPECT_GT(error, 0.0) << name;  // it really is another model
+    }
+}
+
+TEST(TestModelFiles, PureFilesOfEveryTypeRunAndTrackF32) {
+    CONFIDANT_TESTDATA_FILE(vocab, "models/stories260K.gguf");
+    TempDir dir;
+    // Logits' relative RMS error against the F32 twin, ~30% above what our quantizers give.
+    const std::pair<TensorType, double> bounds[] = {
+        {TensorType::F16, 0.002},  {TensorType::BF16, 0.006},  {TensorType::Q8_0, 0.02},
+        {TensorType::Q6_K, 0.055}, {TensorType::Q5_0, 0.13},   {TensorType::Q5_1, 0.13},
+        {TensorType::Q5_K, 0.13},  {TensorType::Q4_0, 0.27},   {TensorType::Q4_1, 0.23},
+        {TensorType::Q4_K, 0.25},  {TensorType::IQ4_NL, 0.23}, {TensorType::Q3_K, 0.47},
+        {TensorType::Q2_K, 0.8},
+    };
+    ASSERT_TRUE(make(vocab, dir.file("f32.gguf"), TestArch::Llama, TestFileType::F32, 9));
+    const auto reference = promptLogits(dir.file("f32.gguf"));
+    ASSERT_EQ(reference.size(), 512u);
+    for (const auto& [type, bound] : bounds) {
+        const std::string name = "pure-" + std::string(tensorTypeName(type)) + ".gguf";
+        ASSERT_TRUE(make(vocab, dir.file(name), TestArch::Llama, TestFileType::F32, 9, 2, type)) << name;
+        auto file = GgufFile::open(dir.file(name).string());
+        ASSERT_TRUE(file);
+        for (const auto& t : (*file)->tensors())
+            EXPECT_EQ(t.type, t.dims.size() == 2 ? type : TensorType::F32) << name << ": " << t.name;
+        const auto logits = promptLogits(dir.file(name));
+        ASSERT_EQ(logits.size(), reference.size()) << name;
+        const double error = relativeRmse(reference, logits);
+        EXPECT_LE(error, bound) << name;
+        EXPECT_GT(error, 0.0) << name;
     }
 }
 

@@ -143,6 +143,22 @@ TEST(TestModelPlan, RowsThatCannotHoldSuperBlocksFallBack) {
     EXPECT_EQ(chooseTestTensorType("blk.0.attn_q.weight", rows48, TestFileType::F16, 4, 16, false), TensorType::F16);
 }
 
+TEST(TestModelPlan, PureFilesUseOneTypeWithFallbacks) {
+    const auto plan = planTestModel(TestArch::Llama, testModelShape(TestArch::Llama, TestShape::Tiny),
+                                    TestFileType::F32, 512, TensorType::Q3_K);
+    for (const auto& t : plan) EXPECT_EQ(t.type, t.dims.size() == 2 ? TensorType::Q3_K : TensorType::F32) << t.name;
+    EXPECT_EQ(choosePureTensorType({64, 8}, TensorType::Q3_K), TensorType::IQ4_NL);
+    EXPECT_EQ(choosePureTensorType({64, 8}, TensorType::Q2_K), TensorType::IQ4_NL);
+    EXPECT_EQ(choosePureTensorType({64, 8}, TensorType::Q4_1), TensorType::Q4_1);
+    EXPECT_EQ(choosePureTensorType({40, 8}, TensorType::Q4_1), TensorType::F16);
+    EXPECT_EQ(choosePureTensorType({64}, TensorType::Q4_1), TensorType::F32);
+    EXPECT_EQ(parsePureTestType("q3_k"), TensorType::Q3_K);
+    EXPECT_EQ(parsePureTestType("IQ4_NL"), TensorType::IQ4_NL);
+    EXPECT_EQ(parsePureTestType("bf16"), TensorType::BF16);
+    EXPECT_EQ(parsePureTestType("q8_k"), std::nullopt);  // not a storage type
+    EXPECT_EQ(parsePureTestType("iq2_xxs"), std::nullopt);  // no quantizer
+}
+
 TEST(TestModelPlan, NamesParse) {
     EXPECT_EQ(parseTestArch("qwen2"), TestArch::Qwen2);
     EXPECT_EQ(parseTestArch("gemma2"), std::nullopt);
