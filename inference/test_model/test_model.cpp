@@ -182,9 +182,8 @@ void generateRows(const TensorPlanEntry& entry, uint64_t tensorSeed, const std::
         uint64_t state = tensorSeed ^ (r * 0xD1B54A32D192ED03ull);
         switch (entry.fill) {
             case Fill::Matrix:
-                for (auto& x : row) x = 0.02f * nextGaussian(state);
-                break;
             case Fill::Bias:
+                // std 0.02 (as GPT-2 and Llama initialize): logits and activations stay moderate.
                 for (auto& x : row) x = 0.02f * nextGaussian(state);
                 break;
             case Fill::Norm:
