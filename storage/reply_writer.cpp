@@ -14,6 +14,12 @@ Result<ReplyWriter> ReplyWriter::begin(Database& database, const std::string& co
                                        const Options& options) {
     auto transaction = Transaction::begin(database);
     if (!transaction) return transaction.error();
+    auto exists = database.prepare("SELECT 1 FROM conversations WHERE id = ?");
+    if (!exists) return exists.error();
+    exists->bind(1, conversationId);
+    auto found = exists->step();
+    if (!found) return found.error();
+    if (!*found) return makeError(ErrorCode::NotFound, "no conversation with id " + conversationId);
     if (!parentId.empty()) {
         auto parent = database.prepare("SELECT conversation_id FROM messages WHERE id = ?");
         if (!parent) return parent.error();
@@ -34,12 +40,7 @@ Result<ReplyWriter> ReplyWriter::begin(Database& database, const std::string& co
     message.createdAt = nowMs();
     message.state = MessageState::Streaming;
     message.reply = info;
-    auto inserted = detail::insertMessage(database, message);
-    if (!inserted) {
-        if (inserted.error().code == ErrorCode::InvalidInput)  // the conversation's foreign key
-            return makeError(ErrorCode::NotFound, "no conversation with id " + conversationId);
-        return inserted.error();
-    }
+    CONFIDANT_TRY(detail::insertMessage(database, message));
     if (options.select) CONFIDANT_TRY(detail::setSelectedLeaf(database, conversationId, message.id));
     CONFIDANT_TRY(detail::touchConversation(database, conversationId, message.createdAt));
     CONFIDANT_TRY(transaction->commit());

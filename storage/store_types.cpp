@@ -1,6 +1,8 @@
 // Names of roles and finish reasons, UUIDs and times.
 #include "store_types.h"
 
+#include <unistd.h>
+
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -31,11 +33,15 @@ std::optional<FinishReason> finishReasonFromName(std::string_view name) {
 }
 
 std::string newUuid() {
-    thread_local std::mt19937_64 generator = [] {
+    // Reseeded in a forked child, which would otherwise repeat its parent's sequence.
+    thread_local pid_t seededFor = 0;
+    thread_local std::mt19937_64 generator;
+    if (seededFor != ::getpid()) {
         std::random_device device;
         std::seed_seq seed{device(), device(), device(), device(), device(), device()};
-        return std::mt19937_64(seed);
-    }();
+        generator.seed(seed);
+        seededFor = ::getpid();
+    }
     uint64_t high = generator(), low = generator();
     high = (high & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4
     low = (low & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;    // RFC 4122 variant
