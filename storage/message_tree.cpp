@@ -24,15 +24,45 @@ Result<std::vector<Message>> collect(Statement& statement) {
     return messages;
 }
 
-Result<std::vector<Message>> pathFrom(Database& database, const std::string& startSql, const std::string& key) {
+// Ids on the path from the start row up to the root, root first. Only ids travel through the
+// recursive query: sorting whole rows (with their text) would cost far more than the walk.
+Result<std::vector<std::string>> pathIds(Database& database, const std::string& startSql, const std::string& key) {
     auto statement = database.prepare(
         "WITH RECURSIVE path(id, depth) AS (" + startSql +
         " UNION ALL SELECT m.parent_id, p.depth + 1 FROM messages m JOIN path p ON m.id = p.id "
-        "WHERE m.parent_id IS NOT NULL) SELECT " +
-        detail::k_messageColumns + " FROM path JOIN messages m ON m.id = path.id ORDER BY path.depth DESC");
+        "WHERE m.parent_id IS NOT NULL) SELECT path.id FROM path JOIN messages m ON m.id = path.id "
+        "ORDER BY path.depth DESC");
     if (!statement) return statement.error();
     statement->bind(1, key);
-    return collect(*statement);
+    std::vector<std::string> ids;
+    for (;;) {
+        auto row = statement->step();
+        if (!row) return row.error();
+        if (!*row) break;
+        ids.push_back(statement->columnText(0));
+    }
+    return ids;
+}
+
+// The messages with `ids` (all of one conversation), in the order of `ids`. One indexed scan of
+// the conversation is cheaper than hundreds of single-row lookups.
+Result<std::vector<Message>> messagesInOrder(Database& database, const std::string& conversationId,
+                                             const std::vector<std::string>& ids) {
+    std::unordered_map<std::string_view, size_t> position;
+    for (size_t i = 0; i < ids.size(); ++i) position.emplace(ids[i], i);
+    auto statement = database.prepare(std::string("SELECT ") + detail::k_messageColumns +
+                                      " FROM messages m WHERE m.conversation_id = ?");
+    if (!statement) return statement.error();
+    statement->bind(1, conversationId);
+    std::vector<Message> messages(ids.size());
+    for (;;) {
+        auto row = statement->step();
+        if (!row) return row.error();
+        if (!*row) break;
+        auto it = position.find(statement->columnText(0));
+        if (it != position.end()) messages[it->second] = detail::readMessage(*statement, 0);
+    }
+    return messages;
 }
 
 Result<std::string> newestChild(Database& database, const std::string& conversationId, const std::string& parentId) {
@@ -102,16 +132,25 @@ Result<Message> getMessage(Database& database, const std::string& id) {
     return detail::readMessage(*statement, 0);
 }
 
+Result<std::vector<std::string>> loadSelectedPathIds(Database& database, const std::string& conversationId) {
+    return pathIds(database,
+                   "SELECT selected_leaf_id, 0 FROM conversations WHERE id = ? AND selected_leaf_id IS NOT NULL",
+                   conversationId);
+}
+
 Result<std::vector<Message>> loadSelectedBranch(Database& database, const std::string& conversationId) {
-    return pathFrom(database,
-                    "SELECT selected_leaf_id, 0 FROM conversations WHERE id = ? AND selected_leaf_id IS NOT NULL",
-                    conversationId);
+    auto ids = loadSelectedPathIds(database, conversationId);
+    if (!ids) return ids.error();
+    if (ids->empty()) return std::vector<Message>{};
+    return messagesInOrder(database, conversationId, *ids);
 }
 
 Result<std::vector<Message>> loadPathTo(Database& database, const std::string& messageId) {
-    auto path = pathFrom(database, "SELECT ?, 0", messageId);
-    if (path && path->empty()) return unknownMessage(messageId);
-    return path;
+    auto message = getMessage(database, messageId);
+    if (!message) return message.error();
+    auto ids = pathIds(database, "SELECT ?, 0", messageId);
+    if (!ids) return ids.error();
+    return messagesInOrder(database, message->conversationId, *ids);
 }
 
 Result<std::vector<Message>> loadAllMessages(Database& database, const std::string& conversationId) {
@@ -179,9 +218,9 @@ Result<void> deleteMessage(Database& database, const std::string& messageId) {
     if (!transaction) return transaction.error();
     auto message = getMessage(database, messageId);
     if (!message) return message.error();
-    auto branch = loadSelectedBranch(database, message->conversationId);
+    auto branch = loadSelectedPathIds(database, message->conversationId);
     if (!branch) return branch.error();
-    const bool selectedGoes = std::any_of(branch->begin(), branch->end(), [&](const Message& m) { return m.id == messageId; });
+    const bool selectedGoes = std::find(branch->begin(), branch->end(), messageId) != branch->end();
 
     auto statement = database.prepare("DELETE FROM messages WHERE id = ?");
     if (!statement) return statement.error();

@@ -32,6 +32,8 @@ Result<Message> getMessage(Database& database, const std::string& id);
 
 // The selected branch, root first. Empty for a conversation without messages.
 Result<std::vector<Message>> loadSelectedBranch(Database& database, const std::string& conversationId);
+// Only the ids of the selected branch, root first (cheap: no message text is read).
+Result<std::vector<std::string>> loadSelectedPathIds(Database& database, const std::string& conversationId);
 // The path from the root to `messageId`, root first.
 Result<std::vector<Message>> loadPathTo(Database& database, const std::string& messageId);
 // All messages of all branches, parents before children.

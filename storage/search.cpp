@@ -127,9 +127,9 @@ Result<std::vector<SearchHit>> search(Database& database, std::string_view query
         if (hit.messageId.empty()) continue;
         auto [it, inserted] = selectedPathOf.try_emplace(hit.conversationId);
         if (inserted) {
-            auto branch = loadSelectedBranch(database, hit.conversationId);
+            auto branch = loadSelectedPathIds(database, hit.conversationId);
             if (!branch) return branch.error();
-            for (const Message& m : *branch) it->second.insert(m.id);
+            it->second.insert(branch->begin(), branch->end());
         }
         if (it->second.count(hit.messageId)) {
             hit.onSelectedBranch = true;
