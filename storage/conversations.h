@@ -24,7 +24,7 @@ Result<Conversation> createConversation(Database& database, const NewConversatio
 Result<Conversation> getConversation(Database& database, const std::string& id);
 
 struct ListOptions {
-    int limit = 50;
+    int limit = 50;  // negative: no limit
     int offset = 0;
     bool includeArchived = true;
 };

@@ -24,44 +24,24 @@ Result<std::vector<Message>> collect(Statement& statement) {
     return messages;
 }
 
-// Ids on the path from the start row up to the root, root first. Only ids travel through the
-// recursive query: sorting whole rows (with their text) would cost far more than the walk.
-Result<std::vector<std::string>> pathIds(Database& database, const std::string& startSql, const std::string& key) {
-    auto statement = database.prepare(
-        "WITH RECURSIVE path(id, depth) AS (" + startSql +
-        " UNION ALL SELECT m.parent_id, p.depth + 1 FROM messages m JOIN path p ON m.id = p.id "
-        "WHERE m.parent_id IS NOT NULL) SELECT path.id FROM path JOIN messages m ON m.id = path.id "
-        "ORDER BY path.depth DESC");
-    if (!statement) return statement.error();
-    statement->bind(1, key);
-    std::vector<std::string> ids;
-    for (;;) {
-        auto row = statement->step();
-        if (!row) return row.error();
-        if (!*row) break;
-        ids.push_back(statement->columnText(0));
+// The messages of a conversation on the path from `leafId` up to the root, root first. One
+// indexed scan of the conversation and a walk in memory: measured several times faster than a
+// recursive query, which pays a unique-index lookup per step.
+Result<std::vector<Message>> pathOfMessages(Database& database, const std::string& conversationId,
+                                            const std::string& leafId) {
+    auto all = loadAllMessages(database, conversationId);
+    if (!all) return all.error();
+    std::unordered_map<std::string_view, size_t> index;
+    for (size_t i = 0; i < all->size(); ++i) index.emplace((*all)[i].id, i);
+    std::vector<size_t> path;
+    for (auto it = index.find(leafId); it != index.end() && path.size() <= all->size();) {
+        path.push_back(it->second);
+        const std::string& parent = (*all)[it->second].parentId;
+        it = parent.empty() ? index.end() : index.find(parent);
     }
-    return ids;
-}
-
-// The messages with `ids` (all of one conversation), in the order of `ids`. One indexed scan of
-// the conversation is cheaper than hundreds of single-row lookups.
-Result<std::vector<Message>> messagesInOrder(Database& database, const std::string& conversationId,
-                                             const std::vector<std::string>& ids) {
-    std::unordered_map<std::string_view, size_t> position;
-    for (size_t i = 0; i < ids.size(); ++i) position.emplace(ids[i], i);
-    auto statement = database.prepare(std::string("SELECT ") + detail::k_messageColumns +
-                                      " FROM messages m WHERE m.conversation_id = ?");
-    if (!statement) return statement.error();
-    statement->bind(1, conversationId);
-    std::vector<Message> messages(ids.size());
-    for (;;) {
-        auto row = statement->step();
-        if (!row) return row.error();
-        if (!*row) break;
-        auto it = position.find(statement->columnText(0));
-        if (it != position.end()) messages[it->second] = detail::readMessage(*statement, 0);
-    }
+    std::vector<Message> messages;
+    messages.reserve(path.size());
+    for (auto i = path.rbegin(); i != path.rend(); ++i) messages.push_back(std::move((*all)[*i]));
     return messages;
 }
 
@@ -133,24 +113,45 @@ Result<Message> getMessage(Database& database, const std::string& id) {
 }
 
 Result<std::vector<std::string>> loadSelectedPathIds(Database& database, const std::string& conversationId) {
-    return pathIds(database,
-                   "SELECT selected_leaf_id, 0 FROM conversations WHERE id = ? AND selected_leaf_id IS NOT NULL",
-                   conversationId);
+    auto statement = database.prepare(
+        "SELECT m.id, m.parent_id, c.selected_leaf_id FROM conversations c JOIN messages m ON m.conversation_id = c.id "
+        "WHERE c.id = ?");
+    if (!statement) return statement.error();
+    statement->bind(1, conversationId);
+    std::unordered_map<std::string, std::string> parentOf;
+    std::string leaf;
+    for (;;) {
+        auto row = statement->step();
+        if (!row) return row.error();
+        if (!*row) break;
+        parentOf.emplace(statement->columnText(0), statement->columnText(1));
+        leaf = statement->columnText(2);
+    }
+    std::vector<std::string> ids;
+    for (auto it = parentOf.find(leaf); it != parentOf.end() && ids.size() <= parentOf.size();) {
+        ids.push_back(it->first);
+        it = it->second.empty() ? parentOf.end() : parentOf.find(it->second);
+    }
+    std::reverse(ids.begin(), ids.end());
+    return ids;
 }
 
 Result<std::vector<Message>> loadSelectedBranch(Database& database, const std::string& conversationId) {
-    auto ids = loadSelectedPathIds(database, conversationId);
-    if (!ids) return ids.error();
-    if (ids->empty()) return std::vector<Message>{};
-    return messagesInOrder(database, conversationId, *ids);
+    auto conversation = database.prepare("SELECT selected_leaf_id FROM conversations WHERE id = ?");
+    if (!conversation) return conversation.error();
+    conversation->bind(1, conversationId);
+    auto row = conversation->step();
+    if (!row) return row.error();
+    if (!*row) return makeError(ErrorCode::NotFound, "no conversation with id " + conversationId);
+    const std::string leaf = conversation->columnText(0);
+    if (leaf.empty()) return std::vector<Message>{};
+    return pathOfMessages(database, conversationId, leaf);
 }
 
 Result<std::vector<Message>> loadPathTo(Database& database, const std::string& messageId) {
     auto message = getMessage(database, messageId);
     if (!message) return message.error();
-    auto ids = pathIds(database, "SELECT ?, 0", messageId);
-    if (!ids) return ids.error();
-    return messagesInOrder(database, message->conversationId, *ids);
+    return pathOfMessages(database, message->conversationId, messageId);
 }
 
 Result<std::vector<Message>> loadAllMessages(Database& database, const std::string& conversationId) {

@@ -91,19 +91,30 @@ Result<std::vector<SearchHit>> search(Database& database, std::string_view query
         }
     }
 
-    // The inner query ranks and limits inside FTS5 (its fast "ORDER BY rank LIMIT" path); the
-    // snippets are then made for the returned rows only.
+    // bm25 costs a lookup per matching message, so a query matching most of a large store
+    // ("the code") would rank hundreds of thousands of rows. Ranking is limited to the newest
+    // rankWindow matches: a cheap descending rowid scan finds where that window starts.
+    int64_t firstRow = 0;
+    if (options.rankWindow > 0) {
+        auto window = database.prepare(
+            "SELECT min(rowid), count(*) FROM (SELECT rowid FROM message_search WHERE message_search MATCH ? "
+            "ORDER BY rowid DESC LIMIT ?)");
+        if (!window) return window.error();
+        window->bind(1, match).bind(2, int64_t(options.rankWindow));
+        auto row = window->step();
+        if (!row) return row.error();
+        if (*row && window->columnInt(1) >= options.rankWindow) firstRow = window->columnInt(0);
+    }
+    // FTS5 consumes "ORDER BY rank LIMIT n" itself, so snippets are made for the returned rows only.
     auto statement = database.prepare(
         "SELECT m.conversation_id, c.title, m.id, m.role, m.created_at, "
         "snippet(message_search, 0, ?, ?, '…', ?), message_search.rank, c.selected_leaf_id "
         "FROM message_search JOIN messages m ON m.seq = message_search.rowid "
         "JOIN conversations c ON c.id = m.conversation_id "
-        "WHERE message_search MATCH ? AND message_search.rowid IN "
-        "(SELECT rowid FROM message_search WHERE message_search MATCH ? ORDER BY rank LIMIT ?) "
-        "ORDER BY message_search.rank");
+        "WHERE message_search MATCH ? AND message_search.rowid >= ? ORDER BY message_search.rank LIMIT ?");
     if (!statement) return statement.error();
     statement->bind(1, options.highlightStart).bind(2, options.highlightEnd).bind(3, int64_t(options.snippetWords));
-    statement->bind(4, match).bind(5, match).bind(6, int64_t(options.limit));
+    statement->bind(4, match).bind(5, firstRow).bind(6, int64_t(options.limit));
     std::unordered_map<std::string, std::string> selectedLeafOf;
     for (;;) {
         auto row = statement->step();

@@ -18,6 +18,10 @@ struct SearchOptions {
     std::string highlightEnd = "]";
     int snippetWords = 16;
     bool includeTitles = true;
+    // Messages are ranked among the newest `rankWindow` matches only (0: all). A word found in most
+    // messages would otherwise make every query rank the whole store; for such words the newest
+    // matches are the useful ones anyway.
+    int rankWindow = 2000;
 };
 
 struct SearchHit {
