@@ -107,16 +107,22 @@ TEST(ReplyWriter, AStreamingReplyIsMarkedInterruptedOnTheNextOpenOnly) {
     {
         Database db = testing::openOrDie(path);
         Chat chat = makeChat(db);
-        auto writer = ReplyWriter::begin(db, chat.conversationId, chat.questionId, "partial", {}, {.flushInterval = 1h});
-        ASSERT_TRUE(writer.ok());
-        replyId = writer->messageId();
-        // A crash, as far as the database can tell: the row stays "streaming".
-        Database other = testing::openOrDie(path, {.recoverInterruptedReplies = false});
-        EXPECT_EQ(getMessage(other, replyId)->state, MessageState::Streaming);
-        ASSERT_OK(db.exec("UPDATE messages SET content = 'partial text' WHERE id = '" + replyId + "'"));
-        ReplyWriter leaked = std::move(*writer);
-        // Moved-from writers do nothing; forget the live one without finishing it.
-        new ReplyWriter(std::move(leaked));
+        // A second connection opened meanwhile (recovery off) must not touch the live reply.
+        Database other;
+        {
+            auto writer =
+                ReplyWriter::begin(db, chat.conversationId, chat.questionId, "partial", {}, {.flushInterval = 1h});
+            ASSERT_TRUE(writer.ok());
+            replyId = writer->messageId();
+            ASSERT_TRUE(writer->append(" text").ok());
+            ASSERT_OK(writer->flush());
+            other = testing::openOrDie(path, {.recoverInterruptedReplies = false});
+            EXPECT_EQ(getMessage(other, replyId)->state, MessageState::Streaming);
+        }
+        // What a crash leaves behind is the row as last flushed, still "streaming" (the real crash
+        // is the SIGKILL test below); the writer's destructor finished it, so the row is put back
+        // the way a killed process leaves it.
+        ASSERT_OK(other.exec("UPDATE messages SET state = 'streaming', finish_reason = '' WHERE id = '" + replyId + "'"));
     }
     Database db = testing::openOrDie(path);
     auto reply = getMessage(db, replyId);
