@@ -5,7 +5,6 @@
 // is what makes importing the same file twice add nothing.
 #include <cctype>
 #include <cmath>
-#include <functional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -150,8 +149,9 @@ bool readConversation(const json& value, const std::string& place, ConversationD
     // Depth first from the roots, parents before children, skipping nodes that carry nothing.
     std::unordered_map<std::string, std::string> keptId;  // node id -> our message id of it or its nearest kept ancestor
     std::unordered_set<std::string> visited, usedIds;
-    std::function<void(const std::string&, const std::string&)> visit = [&](const std::string& key,
-                                                                            const std::string& keptParent) {
+    // Iterative, with an explicit stack: long conversations are thousands of nodes deep.
+    std::vector<std::pair<std::string, std::string>> pending;  // node id, nearest kept ancestor
+    auto visit = [&](const std::string& key, const std::string& keptParent) {
         if (!visited.insert(key).second) return;  // a malformed cycle or a shared child
         auto found = nodes.find(key);
         if (found == nodes.end()) return;
@@ -198,11 +198,18 @@ bool readConversation(const json& value, const std::string& place, ConversationD
             }
         }
         keptId[key] = here;
-        for (const std::string& child : found->second.children) visit(child, here);
+        const auto& children = found->second.children;
+        for (auto child = children.rbegin(); child != children.rend(); ++child) pending.emplace_back(*child, here);
     };
     for (const std::string& key : order) {
         const Node& node = nodes[key];
-        if (node.parent.empty() || !nodes.count(node.parent)) visit(key, std::string());
+        if (!node.parent.empty() && nodes.count(node.parent)) continue;
+        pending.emplace_back(key, std::string());
+        while (!pending.empty()) {
+            auto [next, keptParent] = std::move(pending.back());
+            pending.pop_back();
+            visit(next, keptParent);
+        }
     }
 
     const std::string current = stringField(value, "current_node");

@@ -28,6 +28,8 @@ Result<ImportReport> writeImported(Database& database, std::vector<ConversationD
     if (!conversationExists) return conversationExists.error();
     auto messageExists = database.prepare("SELECT 1 FROM messages WHERE id = ?");
     if (!messageExists) return messageExists.error();
+    auto inserter = MessageInserter::prepare(database);
+    if (!inserter) return inserter.error();
 
     for (size_t i = 0; i < conversations.size(); ++i) {
         ConversationData& data = conversations[i];
@@ -60,7 +62,7 @@ Result<ImportReport> writeImported(Database& database, std::vector<ConversationD
         if (auto it = renamed.find(data.conversation.selectedLeafId); it != renamed.end())
             data.conversation.selectedLeafId = it->second;
         CONFIDANT_TRY(insertConversation(database, data.conversation));
-        for (const Message& m : data.messages) CONFIDANT_TRY(insertMessage(database, m));
+        for (const Message& m : data.messages) CONFIDANT_TRY(inserter->insert(m));
         ++report.imported;
         report.messages += int(data.messages.size());
     }

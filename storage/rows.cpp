@@ -67,26 +67,45 @@ Result<void> insertConversation(Database& database, const Conversation& c) {
     return statement->run();
 }
 
-Result<void> insertMessage(Database& database, const Message& m) {
-    auto statement = database.prepare(
-        "INSERT INTO messages (id, conversation_id, parent_id, role, content, created_at, state, finish_reason, "
-        "model_file, model_sha256, backend, device, sampler, prompt_tokens, generated_tokens, time_to_first_token_ms, "
-        "tokens_per_second) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    if (!statement) return statement.error();
-    statement->bind(1, m.id).bind(2, m.conversationId);
+namespace {
+
+constexpr const char* k_insertMessage =
+    "INSERT INTO messages (id, conversation_id, parent_id, role, content, created_at, state, finish_reason, "
+    "model_file, model_sha256, backend, device, sampler, prompt_tokens, generated_tokens, time_to_first_token_ms, "
+    "tokens_per_second) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+Result<void> bindAndRun(Statement& statement, const Message& m) {
+    statement.reset();
+    statement.bind(1, m.id).bind(2, m.conversationId);
     if (m.parentId.empty())
-        statement->bindNull(3);
+        statement.bindNull(3);
     else
-        statement->bind(3, m.parentId);
-    statement->bind(4, roleName(m.role)).bind(5, m.content).bind(6, m.createdAt);
-    statement->bind(7, m.state == MessageState::Streaming ? "streaming" : "complete");
-    statement->bind(8, finishReasonName(m.finishReason));
-    statement->bind(9, m.reply.modelFile).bind(10, m.reply.modelSha256).bind(11, m.reply.backend);
-    statement->bind(12, m.reply.device).bind(13, samplerToText(m.reply.sampler));
-    statement->bind(14, m.reply.promptTokens).bind(15, m.reply.generatedTokens);
-    statement->bind(16, m.reply.timeToFirstTokenMs).bind(17, m.reply.tokensPerSecond);
-    return statement->run();
+        statement.bind(3, m.parentId);
+    statement.bind(4, roleName(m.role)).bind(5, m.content).bind(6, m.createdAt);
+    statement.bind(7, m.state == MessageState::Streaming ? "streaming" : "complete");
+    statement.bind(8, finishReasonName(m.finishReason));
+    statement.bind(9, m.reply.modelFile).bind(10, m.reply.modelSha256).bind(11, m.reply.backend);
+    statement.bind(12, m.reply.device).bind(13, samplerToText(m.reply.sampler));
+    statement.bind(14, m.reply.promptTokens).bind(15, m.reply.generatedTokens);
+    statement.bind(16, m.reply.timeToFirstTokenMs).bind(17, m.reply.tokensPerSecond);
+    return statement.run();
 }
+
+}  // namespace
+
+Result<void> insertMessage(Database& database, const Message& m) {
+    auto statement = database.prepare(k_insertMessage);
+    if (!statement) return statement.error();
+    return bindAndRun(*statement, m);
+}
+
+Result<MessageInserter> MessageInserter::prepare(Database& database) {
+    auto statement = database.prepare(k_insertMessage);
+    if (!statement) return statement.error();
+    return MessageInserter(std::move(*statement));
+}
+
+Result<void> MessageInserter::insert(const Message& message) { return bindAndRun(m_statement, message); }
 
 Result<void> touchConversation(Database& database, const std::string& conversationId, int64_t time) {
     auto statement = database.prepare("UPDATE conversations SET updated_at = max(updated_at, ?) WHERE id = ?");

@@ -188,5 +188,29 @@ TEST(ImportChatGpt, MalformedFilesNameThePlaceAndWriteNothing) {
     EXPECT_EQ(*countConversations(db), 0);
 }
 
+TEST(ImportChatGpt, ALongChainImportsWholeWithItsOrder) {
+    constexpr int k_length = 1000;
+    json mapping = json::object();
+    mapping["root"] = node("root", nullptr, nullptr, {"n0"});
+    for (int i = 0; i < k_length; ++i) {
+        const std::string id = "n" + std::to_string(i);
+        std::vector<std::string> children;
+        if (i + 1 < k_length) children.push_back("n" + std::to_string(i + 1));
+        mapping[id] = node(id, message(id, i % 2 ? "assistant" : "user", text({"turn " + std::to_string(i)}), 1e9 + i),
+                           i == 0 ? "root" : ("n" + std::to_string(i - 1)).c_str(), children);
+    }
+    json file = json::array({{{"title", "Long"}, {"create_time", 1e9}, {"mapping", mapping},
+                              {"current_node", "n" + std::to_string(k_length - 1)}, {"id", "long-conversation"}}});
+    Database db = testing::openOrDie(":memory:");
+    auto report = importChatGpt(db, file.dump());
+    ASSERT_TRUE(report.ok()) << report.error().message;
+    auto branch = loadSelectedBranch(db, "long-conversation");
+    ASSERT_TRUE(branch.ok());
+    ASSERT_EQ(branch->size(), size_t(k_length));
+    EXPECT_EQ(branch->front().content, "turn 0");
+    EXPECT_EQ(branch->back().content, "turn " + std::to_string(k_length - 1));
+    EXPECT_EQ(branch->back().id.size(), 36u) << "node ids that are not UUIDs get new ones";
+}
+
 }  // namespace
 }  // namespace confidant::storage
