@@ -3,8 +3,6 @@
 
 namespace confidant::cli {
 
-int runDevices(Arguments&) { return fail("devices is not implemented yet: the Vulkan backend is still being built"); }
-int runBench(Arguments&) { return fail("bench is not implemented yet"); }
 int runMakeTestModel(Arguments&) { return fail("make-test-model is not implemented yet"); }
 
 }  // namespace confidant::cli

@@ -1,0 +1,146 @@
+// Repacking weights into the device layouts and uploading them chunk by chunk.
+#include "vulkan/weight_store.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace confidant::inference::vulkan {
+namespace {
+
+constexpr uint32_t k_block = 32;
+
+bool isFloat(TensorType type) { return type == TensorType::F32 || type == TensorType::F16; }
+
+// Bytes of one row's quants (quantized types) or of one padded row (float types).
+uint64_t rowDataBytes(TensorType type, uint32_t rowLength) {
+    const uint64_t padded = (uint64_t(rowLength) + k_block - 1) / k_block * k_block;
+    switch (type) {
+        case TensorType::F32: return padded * 4;
+        case TensorType::F16: return padded * 2;
+        case TensorType::Q4_0: return uint64_t(rowLength) / k_block * 16;
+        case TensorType::Q8_0: return uint64_t(rowLength) / k_block * 32;
+        default: return 0;
+    }
+}
+
+uint64_t rowScaleBytes(TensorType type, uint32_t rowLength) { return isFloat(type) ? 0 : uint64_t(rowLength) / k_block * 2; }
+
+uint64_t chunkBytes(TensorType type, uint32_t rowLength, uint32_t rows) {
+    const uint64_t data = rowDataBytes(type, rowLength) * rows;
+    const uint64_t scales = (rowScaleBytes(type, rowLength) * rows + 3) / 4 * 4;
+    return data + scales;
+}
+
+uint32_t rowsPerChunk(TensorType type, uint32_t rowLength, uint64_t maxRange) {
+    const uint64_t perRow = rowDataBytes(type, rowLength) + rowScaleBytes(type, rowLength);
+    return uint32_t(std::max<uint64_t>(1, (maxRange - 4) / perRow));
+}
+
+// Writes rows [rowBegin, rowBegin+rows) of `t` in the device layout of weights.glsl to `out`.
+void repack(const GgufTensorInfo& t, uint32_t rowBegin, uint32_t rows, uint8_t* out) {
+    const uint32_t rowLength = uint32_t(t.dims[0]);
+    const size_t sourceRowBytes = rowBytes(t.type, rowLength);
+    const uint8_t* source = t.data + size_t(rowBegin) * sourceRowBytes;
+    if (isFloat(t.type)) {
+        const uint64_t padded = rowDataBytes(t.type, rowLength);
+        for (uint32_t r = 0; r < rows; ++r) {
+            std::memcpy(out + r * padded, source + r * sourceRowBytes, sourceRowBytes);
+            std::memset(out + r * padded + sourceRowBytes, 0, padded - sourceRowBytes);
+        }
+        return;
+    }
+    const uint32_t quantBytes = t.type == TensorType::Q4_0 ? 16 : 32;
+    const uint32_t blockBytes = quantBytes + 2;
+    const uint64_t blocks = uint64_t(rows) * (rowLength / k_block);
+    uint8_t* scales = out + blocks * quantBytes;
+    for (uint64_t b = 0; b < blocks; ++b) {
+        std::memcpy(scales + b * 2, source + b * blockBytes, 2);
+        std::memcpy(out + b * quantBytes, source + b * blockBytes + 2, quantBytes);
+    }
+    if (blocks % 2) std::memset(scales + blocks * 2, 0, 2);
+}
+
+}  // namespace
+
+bool isDeviceMatrixType(TensorType type) {
+    return type == TensorType::F32 || type == TensorType::F16 || type == TensorType::Q4_0 || type == TensorType::Q8_0;
+}
+
+const char* shaderSuffix(TensorType type) {
+    switch (type) {
+        case TensorType::F32: return "f32";
+        case TensorType::F16: return "f16";
+        case TensorType::Q4_0: return "q4_0";
+        case TensorType::Q8_0: return "q8_0";
+        default: return "";
+    }
+}
+
+uint64_t deviceMatrixBytes(const GgufTensorInfo& t, uint64_t maxRange) {
+    const uint32_t rowLength = uint32_t(t.dims[0]);
+    const uint32_t rows = uint32_t(t.rows());
+    const uint32_t perChunk = rowsPerChunk(t.type, rowLength, maxRange);
+    uint64_t total = 0;
+    for (uint32_t begin = 0; begin < rows; begin += perChunk)
+        total += chunkBytes(t.type, rowLength, std::min(perChunk, rows - begin));
+    return total;
+}
+
+Result<void> WeightStore::addMatrix(const GgufTensorInfo& t, Transfer& transfer) {
+    if (m_matrices.count(&t)) return {};
+    if (!isDeviceMatrixType(t.type))
+        return makeError("the Vulkan backend cannot compute with tensor '" + t.name + "' of type " +
+                         std::string(tensorTypeName(t.type)) + " yet (it supports F32, F16, Q4_0, Q8_0); use --backend cpu");
+    DeviceMatrix m;
+    m.type = t.type;
+    m.rowLength = uint32_t(t.dims[0]);
+    m.rows = uint32_t(t.rows());
+    m.rowStride = (m.rowLength + k_block - 1) / k_block * k_block;
+    const uint32_t perChunk = rowsPerChunk(t.type, m.rowLength, m_device.maxStorageBufferRange());
+    for (uint32_t begin = 0; begin < m.rows; begin += perChunk) {
+        WeightChunk chunk;
+        chunk.rowBegin = begin;
+        chunk.rows = std::min(perChunk, m.rows - begin);
+        chunk.scaleOffset = uint32_t(rowDataBytes(t.type, m.rowLength) * chunk.rows / 4);
+        const uint64_t bytes = chunkBytes(t.type, m.rowLength, chunk.rows);
+        auto buffer = Buffer::create(m_device, bytes, MemoryKind::DeviceLocal, "the weights of '" + t.name + "'");
+        if (!buffer) return buffer.error();
+        chunk.buffer = std::move(*buffer);
+        auto uploaded = transfer.upload(chunk.buffer, 0, bytes, [&](uint8_t* staging) { repack(t, begin, chunk.rows, staging); });
+        if (!uploaded) return makeError("uploading '" + t.name + "': " + uploaded.error().message);
+        m_bytes += bytes;
+        m.chunks.push_back(std::move(chunk));
+    }
+    m_matrices.emplace(&t, std::move(m));
+    return {};
+}
+
+Result<void> WeightStore::addVector(const GgufTensorInfo& t, Transfer& transfer) {
+    if (m_vectors.count(&t)) return {};
+    const auto dequantize = traitsOf(t.type).dequantize;
+    if (!dequantize)
+        return makeError("tensor '" + t.name + "' has the type " + std::string(tensorTypeName(t.type)) +
+                         ", which Confidant cannot read yet");
+    std::vector<float> values(t.elementCount);
+    dequantize(t.data, values.data(), t.elementCount);
+    const uint64_t bytes = values.size() * sizeof(float);
+    auto buffer = Buffer::create(m_device, bytes, MemoryKind::DeviceLocal, "the weights of '" + t.name + "'");
+    if (!buffer) return buffer.error();
+    auto uploaded = transfer.upload(*buffer, {reinterpret_cast<const uint8_t*>(values.data()), bytes});
+    if (!uploaded) return makeError("uploading '" + t.name + "': " + uploaded.error().message);
+    m_bytes += bytes;
+    m_vectors.emplace(&t, std::move(*buffer));
+    return {};
+}
+
+const DeviceMatrix* WeightStore::matrix(const GgufTensorInfo* t) const {
+    auto it = m_matrices.find(t);
+    return it == m_matrices.end() ? nullptr : &it->second;
+}
+
+const Buffer* WeightStore::vector(const GgufTensorInfo* t) const {
+    auto it = m_vectors.find(t);
+    return it == m_vectors.end() ? nullptr : &it->second;
+}
+
+}  // namespace confidant::inference::vulkan
