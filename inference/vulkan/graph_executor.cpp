@@ -76,7 +76,7 @@ Result<std::unique_ptr<GraphExecutor>> GraphExecutor::create(const ExecutorResou
     e->m_contextLength = r.cache.contextLength;
     e->m_logits = graph.logits;
     for (const ActivationDesc& desc : graph.activations) {
-        auto buffer = Buffer::create(r.device, uint64_t(desc.rows) * desc.cols * 4, MemoryKind::DeviceLocal,
+        auto buffer = Buffer::create(r.device, (uint64_t(desc.rows) * desc.cols + r.guardWords) * 4, MemoryKind::DeviceLocal,
                                      "the activation '" + desc.name + "'");
         if (!buffer) return buffer.error();
         e->m_activations.push_back(std::move(*buffer));
@@ -256,7 +256,7 @@ Result<void> GraphExecutor::record(const ExecutorResources& r, const Graph& grap
         if (d.barrierAfter) fullBarrier(m_commands);
     }
     if (graph.logits >= 0) {
-        const VkBufferCopy region{0, 0, m_readback.size()};
+        const VkBufferCopy region{0, 0, m_readback.size()};  // the logits, not the guard words
         vkCmdCopyBuffer(m_commands, m_activations[size_t(graph.logits)].get(), m_readback.get(), 1, &region);
         VkMemoryBarrier toHost{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
         toHost.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;

@@ -44,6 +44,9 @@ struct ExecutorResources {
     KvCache& cache;
     RopeTables& rope;
     Transfer& transfer;
+    // Extra words after each activation, for tests that fill them with a pattern and check that
+    // no kernel writes past its output.
+    uint32_t guardWords = 0;
 };
 
 class GraphExecutor {

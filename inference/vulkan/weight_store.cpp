@@ -96,7 +96,7 @@ Result<void> WeightStore::addMatrix(const GgufTensorInfo& t, Transfer& transfer)
     m.rowLength = uint32_t(t.dims[0]);
     m.rows = uint32_t(t.rows());
     m.rowStride = (m.rowLength + k_block - 1) / k_block * k_block;
-    const uint32_t perChunk = rowsPerChunk(t.type, m.rowLength, m_device.maxStorageBufferRange());
+    const uint32_t perChunk = rowsPerChunk(t.type, m.rowLength, m_maxChunkBytes);
     for (uint32_t begin = 0; begin < m.rows; begin += perChunk) {
         WeightChunk chunk;
         chunk.rowBegin = begin;

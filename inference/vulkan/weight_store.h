@@ -36,7 +36,9 @@ uint64_t deviceMatrixBytes(const GgufTensorInfo& tensor, uint64_t maxBufferRange
 
 class WeightStore {
 public:
-    explicit WeightStore(const Device& device) : m_device(device) {}
+    // maxChunkBytes = 0: chunks as large as the device allows (tests force small ones).
+    explicit WeightStore(const Device& device, uint64_t maxChunkBytes = 0)
+        : m_device(device), m_maxChunkBytes(maxChunkBytes ? maxChunkBytes : device.maxStorageBufferRange()) {}
 
     // Uploads `tensor` (if not yet there); the Error names the tensor.
     Result<void> addMatrix(const GgufTensorInfo& tensor, Transfer& transfer);
@@ -48,6 +50,7 @@ public:
 
 private:
     const Device& m_device;
+    uint64_t m_maxChunkBytes;
     std::map<const GgufTensorInfo*, DeviceMatrix> m_matrices;
     std::map<const GgufTensorInfo*, Buffer> m_vectors;
     uint64_t m_bytes = 0;
