@@ -21,6 +21,8 @@ enum class TensorType : uint32_t {
 
 // Converts `count` consecutive values (a multiple of the block size) from `src` to fp32.
 using DequantizeFn = void (*)(const void* src, float* dst, size_t count);
+// Converts `count` fp32 values (a multiple of the block size) into blocks of the type at `dst`.
+using QuantizeFn = void (*)(const float* src, void* dst, size_t count);
 
 struct TensorTypeTraits {
     TensorType type;
@@ -28,6 +30,7 @@ struct TensorTypeTraits {
     uint32_t blockSize;   // elements per block
     uint32_t blockBytes;  // bytes per block
     DequantizeFn dequantize;  // nullptr: known to the format, not supported by Confidant yet
+    QuantizeFn quantize;      // nullptr: Confidant cannot write this type
 };
 
 // Traits of a type id read from a file; nullopt when the id is not a known GGML type.

@@ -29,8 +29,9 @@ constexpr Command k_commands[] = {
     {"devices", runDevices, "devices                          Vulkan devices and their limits"},
     {"bench", runBench, "bench -m MODEL [--backend vulkan|cpu] [-p 512] [-n 128] [--reps R] [--json]"},
     {"make-test-model", runMakeTestModel,
-     "make-test-model --arch llama --shape tiny|125m|1b|3b|8b --type f32|f16|q8_0|q4_0 --vocab VOCAB.gguf\n"
-     "           --seed S -o OUT.gguf"},
+     "make-test-model --arch llama|qwen2|phi3 --shape tiny|125m|1b|3b|8b\n"
+     "           --type f32|f16|q8_0|q4_0|q4_k_m|q5_k_m|q6_k --vocab VOCAB.gguf --seed S\n"
+     "           [--untied-output | --tied-output] [--threads N] -o OUT.gguf"},
     {"import", runImport, "import --db DB FILE                our JSON export or ChatGPT's conversations.json"},
     {"export", runExport, "export --db DB --format markdown|html|text|json [--conversation ID] -o PATH"},
     {"list", runList, "list --db DB"},
