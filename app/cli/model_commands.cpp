@@ -56,6 +56,19 @@ std::string tokenLabel(const Vocabulary& vocabulary, TokenId id) {
     return std::to_string(id) + " '" + vocabulary.tokens[size_t(id)] + "'";
 }
 
+// Takes -m and builds just its tokenizer: tokenize and detokenize need no weights, so they also
+// work on vocabulary-only GGUF files and skip loading a large model.
+Result<std::unique_ptr<Tokenizer>> loadTokenizerOption(Arguments& args) {
+    auto path = args.value({"-m", "--model"});
+    if (!path) return path.error();
+    if (!*path) return makeError("no model given: use -m MODEL.gguf");
+    auto file = GgufFile::open(**path);
+    if (!file) return file.error();
+    auto vocabulary = Vocabulary::fromGguf(**file);
+    if (!vocabulary) return vocabulary.error();
+    return Tokenizer::create(std::move(*vocabulary));
+}
+
 }  // namespace
 
 int runInfo(Arguments& args) {
@@ -120,23 +133,23 @@ int runInfo(Arguments& args) {
 int runTokenize(Arguments& args) {
     const bool bos = args.flag({"--bos"});
     const bool parseSpecial = args.flag({"--parse-special"});
-    auto model = loadModelOption(args);
-    if (!model) return fail(model.error().message);
+    auto tokenizer = loadTokenizerOption(args);
+    if (!tokenizer) return fail(tokenizer.error().message);
     auto positionals = args.positionals();
     if (!positionals) return fail(positionals.error().message);
     if (positionals->size() != 1) return fail("tokenize needs exactly one TEXT argument");
-    const auto ids = (*model)->tokenizer().encode(positionals->front(), {.addBos = bos, .parseSpecial = parseSpecial});
+    const auto ids = (*tokenizer)->encode(positionals->front(), {.addBos = bos, .parseSpecial = parseSpecial});
     for (size_t i = 0; i < ids.size(); ++i) std::printf(i ? " %d" : "%d", ids[i]);
     std::printf("\n");
     return 0;
 }
 
 int runDetokenize(Arguments& args) {
-    auto model = loadModelOption(args);
-    if (!model) return fail(model.error().message);
+    auto tokenizer = loadTokenizerOption(args);
+    if (!tokenizer) return fail(tokenizer.error().message);
     auto positionals = args.positionals();
     if (!positionals) return fail(positionals.error().message);
-    const Vocabulary& vocabulary = (*model)->tokenizer().vocabulary();
+    const Vocabulary& vocabulary = (*tokenizer)->vocabulary();
     std::vector<TokenId> ids;
     for (const auto& word : *positionals) {
         std::istringstream in(word);
@@ -149,7 +162,7 @@ int runDetokenize(Arguments& args) {
         }
         if (!in.eof()) return fail("'" + word + "' is not a list of token ids");
     }
-    const std::string text = (*model)->tokenizer().decode(ids);
+    const std::string text = (*tokenizer)->decode(ids);
     std::fwrite(text.data(), 1, text.size(), stdout);
     return 0;
 }
