@@ -19,11 +19,14 @@ uint64_t rowDataBytes(TensorType type, uint32_t rowLength) {
         case TensorType::F16: return padded * 2;
         case TensorType::Q4_0: return uint64_t(rowLength) / k_block * 16;
         case TensorType::Q8_0: return uint64_t(rowLength) / k_block * 32;
+        case TensorType::Q6_K: return uint64_t(rowLength) / 256 * 208;
         default: return 0;
     }
 }
 
-uint64_t rowScaleBytes(TensorType type, uint32_t rowLength) { return isFloat(type) ? 0 : uint64_t(rowLength) / k_block * 2; }
+uint64_t rowScaleBytes(TensorType type, uint32_t rowLength) {
+    return isFloat(type) ? 0 : uint64_t(rowLength) / traitsOf(type).blockSize * 2;
+}
 
 uint64_t chunkBytes(TensorType type, uint32_t rowLength, uint32_t rows) {
     const uint64_t data = rowDataBytes(type, rowLength) * rows;
@@ -49,13 +52,15 @@ void repack(const GgufTensorInfo& t, uint32_t rowBegin, uint32_t rows, uint8_t* 
         }
         return;
     }
-    const uint32_t quantBytes = t.type == TensorType::Q4_0 ? 16 : 32;
-    const uint32_t blockBytes = quantBytes + 2;
-    const uint64_t blocks = uint64_t(rows) * (rowLength / k_block);
+    // Each block is its fp16 scale d plus the rest; d moves to the scales region.
+    const uint32_t blockBytes = traitsOf(t.type).blockBytes, quantBytes = blockBytes - 2;
+    const uint32_t scaleAt = t.type == TensorType::Q6_K ? quantBytes : 0;  // d's offset in the file's block
+    const uint32_t quantsAt = t.type == TensorType::Q6_K ? 0 : 2;
+    const uint64_t blocks = uint64_t(rows) * (rowLength / traitsOf(t.type).blockSize);
     uint8_t* scales = out + blocks * quantBytes;
     for (uint64_t b = 0; b < blocks; ++b) {
-        std::memcpy(scales + b * 2, source + b * blockBytes, 2);
-        std::memcpy(out + b * quantBytes, source + b * blockBytes + 2, quantBytes);
+        std::memcpy(scales + b * 2, source + b * blockBytes + scaleAt, 2);
+        std::memcpy(out + b * quantBytes, source + b * blockBytes + quantsAt, quantBytes);
     }
     if (blocks % 2) std::memset(scales + blocks * 2, 0, 2);
 }
@@ -63,7 +68,8 @@ void repack(const GgufTensorInfo& t, uint32_t rowBegin, uint32_t rows, uint8_t* 
 }  // namespace
 
 bool isDeviceMatrixType(TensorType type) {
-    return type == TensorType::F32 || type == TensorType::F16 || type == TensorType::Q4_0 || type == TensorType::Q8_0;
+    return type == TensorType::F32 || type == TensorType::F16 || type == TensorType::Q4_0 || type == TensorType::Q8_0 ||
+           type == TensorType::Q6_K;
 }
 
 const char* shaderSuffix(TensorType type) {
@@ -72,6 +78,7 @@ const char* shaderSuffix(TensorType type) {
         case TensorType::F16: return "f16";
         case TensorType::Q4_0: return "q4_0";
         case TensorType::Q8_0: return "q8_0";
+        case TensorType::Q6_K: return "q6_k";
         default: return "";
     }
 }
@@ -90,7 +97,7 @@ Result<void> WeightStore::addMatrix(const GgufTensorInfo& t, Transfer& transfer)
     if (m_matrices.count(&t)) return {};
     if (!isDeviceMatrixType(t.type))
         return makeError("the Vulkan backend cannot compute with tensor '" + t.name + "' of type " +
-                         std::string(tensorTypeName(t.type)) + " yet (it supports F32, F16, Q4_0, Q8_0); use --backend cpu");
+                         std::string(tensorTypeName(t.type)) + " yet (it supports F32, F16, Q4_0, Q8_0, Q6_K); use --backend cpu");
     DeviceMatrix m;
     m.type = t.type;
     m.rowLength = uint32_t(t.dims[0]);

@@ -22,7 +22,7 @@ Gpu& Gpu::instance() {
         }
         g.library = std::move(*library);
         auto kernels = Kernels::create(*g.library, KernelConfig::forDevice(*g.device),
-                                       {TensorType::F32, TensorType::F16, TensorType::Q4_0, TensorType::Q8_0});
+                                       {TensorType::F32, TensorType::F16, TensorType::Q4_0, TensorType::Q8_0, TensorType::Q6_K});
         if (!kernels) {
             g.error = kernels.error().message;
             return g;
@@ -72,6 +72,15 @@ std::vector<uint8_t> randomTensorBytes(TensorType type, size_t count, std::mt199
                 const uint16_t d = fp32ToFp16(magnitude(random) / divisor);
                 std::memcpy(out.data() + b * blockBytes, &d, 2);
                 for (size_t j = 2; j < blockBytes; ++j) out[b * blockBytes + j] = uint8_t(byte(random));
+            }
+            break;
+        }
+        case TensorType::Q6_K: {
+            // Random 6-bit quants and int8 sub-scales; d at the end of each 210-byte block.
+            for (size_t b = 0; b < count / 256; ++b) {
+                for (size_t j = 0; j < 208; ++j) out[b * 210 + j] = uint8_t(byte(random));
+                const uint16_t d = fp32ToFp16(magnitude(random) / (128.0f * 32.0f));
+                std::memcpy(out.data() + b * 210 + 208, &d, 2);
             }
             break;
         }
