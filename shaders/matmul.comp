@@ -42,15 +42,19 @@ void main() {
     for (uint t = 0; t < TILE; ++t) acc[t] = 0.0;
 
     if (row < pc.rowsInChunk) {
-        float v[32];
         for (uint b = part; b < fullBlocks; b += THREADS_PER_ROW) {
-            loadBlock(row, b, blocksPerRow, v);
-            for (uint t = 0; t < TILE; ++t) {
-                if (t < tokens) {
-                    const uint base = (t0 + t) * pc.inDim + b * k_blockSize;
-                    float s = 0.0;
-                    for (uint k = 0; k < 32; ++k) s += v[k] * x[base + k];
-                    acc[t] += s;
+            const BlockHeader header = blockHeader(row, b, blocksPerRow);
+            for (uint i = 0; i < 4; ++i) {
+                vec4 first, second;
+                uvec2 offsets;
+                loadParts(header, i, first, second, offsets);
+                for (uint t = 0; t < TILE; ++t) {
+                    if (t < tokens) {
+                        const uint base = (t0 + t) * pc.inDim + b * k_blockSize;
+                        const uint a = base + offsets.x, c = base + offsets.y;
+                        acc[t] += dot(first, vec4(x[a], x[a + 1], x[a + 2], x[a + 3])) +
+                                  dot(second, vec4(x[c], x[c + 1], x[c + 2], x[c + 3]));
+                    }
                 }
             }
         }

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
@@ -38,6 +39,9 @@ Spread spreadOf(const std::vector<double>& values) {
 struct BenchResult {
     std::string backend, device;
     Spread pp, tg, ttft;
+    // Process CPU seconds (all threads) per token. On a shared machine wall-clock speed depends on
+    // the other load; this says what the work itself costs (lavapipe computes on the CPU).
+    double ppCpuPerToken = 0, tgCpuPerToken = 0;
     double bandwidth = 0;       // bytes/s during generation
     uint64_t memoryBytes = 0;   // what the backend holds for this model and context
 };
@@ -70,11 +74,13 @@ Result<BenchResult> benchOne(const std::shared_ptr<const Model>& model, Backend&
         if (promptTokens > 0) {
             session->reset();
             const auto start = Clock::now();
+            const std::clock_t cpuStart = std::clock();
             if (auto fed = session->feed(prompt); !fed) return fed.error();
             const auto logits = session->logits();
             [[maybe_unused]] const auto first = std::max_element(logits.begin(), logits.end());
             const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
             pp.push_back(promptTokens / seconds);
+            result.ppCpuPerToken += double(std::clock() - cpuStart) / CLOCKS_PER_SEC / promptTokens / reps;
             ttft.push_back(seconds * 1000.0);
         }
         if (generated > 0) {
@@ -83,12 +89,14 @@ Result<BenchResult> benchOne(const std::shared_ptr<const Model>& model, Backend&
             session->reset();
             TokenId next = prompt.empty() ? 0 : prompt[0];
             const auto start = Clock::now();
+            const std::clock_t cpuStart = std::clock();
             for (uint32_t i = 0; i < generated; ++i) {
                 if (auto fed = session->feed(std::span(&next, 1)); !fed) return fed.error();
                 const auto logits = session->logits();
                 next = TokenId(std::max_element(logits.begin(), logits.end()) - logits.begin());
             }
             tg.push_back(generated / std::chrono::duration<double>(Clock::now() - start).count());
+            result.tgCpuPerToken += double(std::clock() - cpuStart) / CLOCKS_PER_SEC / generated / reps;
         }
     }
     if (!pp.empty()) result.pp = spreadOf(pp), result.ttft = spreadOf(ttft);
@@ -159,17 +167,19 @@ int runBench(Arguments& args) {
                            {"n_gen", n}, {"reps", r}, {"pp_tokens_per_second", b.pp.mean},
                            {"pp_stddev", b.pp.stddev}, {"tg_tokens_per_second", b.tg.mean}, {"tg_stddev", b.tg.stddev},
                            {"time_to_first_token_ms", b.ttft.mean}, {"generation_bandwidth_gb_per_second", b.bandwidth / 1e9},
-                           {"memory_bytes", b.memoryBytes}});
+                           {"memory_bytes", b.memoryBytes}, {"pp_cpu_seconds_per_token", b.ppCpuPerToken},
+                           {"tg_cpu_seconds_per_token", b.tgCpuPerToken}});
         std::printf("%s\n", out.dump(2).c_str());
         return 0;
     }
     std::printf("model: %s, %u reps\n", modelName.c_str(), r);
-    std::printf("| backend | device | pp%u tok/s | tg%u tok/s | time to first token ms | tg bandwidth GB/s | memory MiB |\n", p, n);
-    std::printf("|---|---|---|---|---|---|---|\n");
+    std::printf("| backend | device | pp%u tok/s | tg%u tok/s | time to first token ms | tg bandwidth GB/s | memory MiB "
+                "| CPU s/token pp, tg |\n", p, n);
+    std::printf("|---|---|---|---|---|---|---|---|\n");
     for (const auto& b : results)
-        std::printf("| %s | %s | %.2f ± %.2f | %.2f ± %.2f | %.1f ± %.1f | %.2f | %llu |\n", b.backend.c_str(),
+        std::printf("| %s | %s | %.2f ± %.2f | %.2f ± %.2f | %.1f ± %.1f | %.2f | %llu | %.4f, %.4f |\n", b.backend.c_str(),
                     b.device.c_str(), b.pp.mean, b.pp.stddev, b.tg.mean, b.tg.stddev, b.ttft.mean, b.ttft.stddev,
-                    b.bandwidth / 1e9, (unsigned long long)(b.memoryBytes >> 20));
+                    b.bandwidth / 1e9, (unsigned long long)(b.memoryBytes >> 20), b.ppCpuPerToken, b.tgCpuPerToken);
     return 0;
 }
 

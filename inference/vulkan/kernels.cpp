@@ -11,7 +11,7 @@ KernelConfig KernelConfig::forDevice(const Device& device) {
         c.attentionGroup = 8;
         c.matmulGroup = 16;
         c.matmulThreadsPerRow = 1;
-        c.matmulTile = 8;
+        c.matmulTile = 16;
     }
     return c;
 }

@@ -39,6 +39,28 @@ uint32_t rowsPerChunk(TensorType type, uint32_t rowLength, uint64_t maxRange) {
     return uint32_t(std::max<uint64_t>(1, (maxRange - 4) / perRow));
 }
 
+// One Q6_K super-block (210 bytes) regrouped per 32-element piece as weights.glsl reads it: 52
+// words of nibbles, high bits and sub-scales (d goes to the scales region separately).
+void repackQ6_K(const uint8_t* block, uint8_t* out) {
+    uint8_t q[256];
+    for (int e = 0; e < 256; ++e) {
+        const int h = e / 128, k = (e % 128) / 32, l = e % 32;
+        const uint8_t lowByte = block[64 * h + l + 32 * (k & 1)];
+        const int low = k < 2 ? (lowByte & 0x0F) : (lowByte >> 4);
+        const int high = (block[128 + 32 * h + l] >> (2 * k)) & 3;
+        q[e] = uint8_t(low | high << 4);
+    }
+    uint32_t words[52] = {};
+    for (int j = 0; j < 8; ++j) {
+        for (int n = 0; n < 32; ++n) {
+            words[6 * j + n / 8] |= uint32_t(q[32 * j + n] & 0x0F) << (4 * (n % 8));
+            words[6 * j + 4 + n / 16] |= uint32_t(q[32 * j + n] >> 4) << (2 * (n % 16));
+        }
+    }
+    std::memcpy(words + 48, block + 192, 16);
+    std::memcpy(out, words, sizeof words);
+}
+
 // Writes rows [rowBegin, rowBegin+rows) of `t` in the device layout of weights.glsl to `out`.
 void repack(const GgufTensorInfo& t, uint32_t rowBegin, uint32_t rows, uint8_t* out) {
     const uint32_t rowLength = uint32_t(t.dims[0]);
@@ -60,7 +82,8 @@ void repack(const GgufTensorInfo& t, uint32_t rowBegin, uint32_t rows, uint8_t* 
     uint8_t* scales = out + blocks * quantBytes;
     for (uint64_t b = 0; b < blocks; ++b) {
         std::memcpy(scales + b * 2, source + b * blockBytes + scaleAt, 2);
-        std::memcpy(out + b * quantBytes, source + b * blockBytes + quantsAt, quantBytes);
+        if (t.type == TensorType::Q6_K) repackQ6_K(source + b * blockBytes, out + b * quantBytes);
+        else std::memcpy(out + b * quantBytes, source + b * blockBytes + quantsAt, quantBytes);
     }
     if (blocks % 2) std::memset(scales + blocks * 2, 0, 2);
 }

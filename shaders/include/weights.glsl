@@ -3,8 +3,10 @@
 // of rows. Float rows are zero-padded to a multiple of 32 elements (`rowStride`); quantized rows
 // keep their 32-weight blocks, with the quants of all blocks first and the fp16 scales (two per
 // word) from word `scaleOffset` on, so that every load is an aligned 32-bit word. Q6_K keeps its
-// 256-weight super-blocks (ql, qh, int8 sub-scales: 52 words) and moves only `d` to the scales;
-// kernels still walk it in 32-element pieces (b), eight per super-block.
+// 256-weight super-blocks of 52 words but regrouped per 32-element piece j (b = 8 * block + j):
+// words 6j..6j+3 hold the low nibbles of elements 8i..8i+7 (nibble n = element 8i+n), words
+// 6j+4..6j+5 the high two bits of elements 16m..16m+15 (bits 2n), words 48..51 the int8
+// sub-scales; `d` moves to the scales region.
 // Expects the push-constant fields pc.rowStride (float types) and pc.scaleOffset (quantized types).
 
 #if defined(TYPE_F32)
@@ -22,55 +24,75 @@ float blockScale(uint block) {
 }
 #endif
 
-// Elements [b*32, b*32+32) of row `row` of the chunk (b < blocks per row).
-void loadBlock(uint row, uint b, uint blocksPerRow, out float v[32]) {
-#if defined(TYPE_F32)
-    const uint base = row * pc.rowStride + b * k_blockSize;
-    for (uint k = 0; k < 32; ++k) v[k] = w[base + k];
-#elif defined(TYPE_F16)
-    const uint base = (row * pc.rowStride + b * k_blockSize) >> 1;
-    for (uint k = 0; k < 16; ++k) {
-        const vec2 pair = unpackHalf2x16(w[base + k]);
-        v[2 * k] = pair.x;
-        v[2 * k + 1] = pair.y;
-    }
-#elif defined(TYPE_Q4_0)
+// What the parts of one block share, loaded once per block: where its quants start and its scales.
+struct BlockHeader {
+    uint base;     // first word (float types: first element) of the block's data
+    float scale0;  // elements 0..15 (Q6_K) or all
+    float scale1;  // elements 16..31 (Q6_K)
+};
+
+BlockHeader blockHeader(uint row, uint b, uint blocksPerRow) {
+    BlockHeader h;
+    h.scale1 = 0.0;
+#if defined(TYPE_F32) || defined(TYPE_F16)
+    h.base = row * pc.rowStride + b * k_blockSize;
+    h.scale0 = 1.0;
+#elif defined(TYPE_Q4_0) || defined(TYPE_Q8_0)
     const uint block = row * blocksPerRow + b;
-    const float d = blockScale(block);
-    for (uint i = 0; i < 4; ++i) {
-        const uint q = w[block * 4 + i];
-        for (uint c = 0; c < 4; ++c) {
-            v[i * 4 + c] = d * (float((q >> (8 * c)) & 0xFu) - 8.0);
-            v[i * 4 + c + 16] = d * (float((q >> (8 * c + 4)) & 0xFu) - 8.0);
-        }
-    }
-#elif defined(TYPE_Q8_0)
-    const uint block = row * blocksPerRow + b;
-    const float d = blockScale(block);
-    for (uint i = 0; i < 8; ++i) {
-        const int q = int(w[block * 8 + i]);
-        for (uint c = 0; c < 4; ++c) v[i * 4 + c] = d * float((q << (24 - 8 * c)) >> 24);
-    }
-#elif defined(TYPE_Q6_K)
-    // Piece j of super-block `block` holds elements e = 128h + 32k + l (h = j/4, k = j%4, l < 32).
-    const uint block = row * (blocksPerRow >> 3) + (b >> 3);
-    const uint j = b & 7u, h = j >> 2, k = j & 3u;
-    const uint base = block * 52;
-    const float d = blockScale(block);
-    const uint scaleWord = w[base + 48 + (j >> 1)];
-    const float scaleLow = d * float(int(scaleWord << (24 - 16 * (j & 1u))) >> 24);
-    const float scaleHigh = d * float(int(scaleWord << (16 - 16 * (j & 1u))) >> 24);
-    const uint lowShift = k < 2 ? 0 : 4;
-    for (uint i = 0; i < 8; ++i) {
-        const uint low = w[base + 16 * h + 8 * (k & 1u) + i];
-        const uint high = w[base + 32 + 8 * h + i];
-        for (uint c = 0; c < 4; ++c) {
-            const uint q = ((low >> (8 * c + lowShift)) & 0xFu) | (((high >> (8 * c + 2 * k)) & 3u) << 4);
-            v[i * 4 + c] = (i < 4 ? scaleLow : scaleHigh) * (float(q) - 32.0);
-        }
-    }
+#if defined(TYPE_Q4_0)
+    h.base = block * 4;
 #else
-#error "define one of TYPE_F32, TYPE_F16, TYPE_Q4_0, TYPE_Q8_0, TYPE_Q6_K"
+    h.base = block * 8;
+#endif
+    h.scale0 = blockScale(block);
+#elif defined(TYPE_Q6_K)
+    const uint block = row * (blocksPerRow >> 3) + (b >> 3);
+    const uint j = b & 7u;
+    const float d = blockScale(block);
+    const uint scaleWord = w[block * 52 + 48 + (j >> 1)];
+    h.scale0 = d * float(int(scaleWord << (24 - 16 * (j & 1u))) >> 24);
+    h.scale1 = d * float(int(scaleWord << (16 - 16 * (j & 1u))) >> 24);
+    h.base = block * 52 + 6 * j;
+#endif
+    return h;
+}
+
+// Eight elements of a block as two quads: elements [offsets.x, +4) and [offsets.y, +4). Parts
+// i < 4 together cover the block. Working in registers of four (no arrays) keeps the SIMD lanes of
+// CPU drivers in vector registers.
+void loadParts(BlockHeader h, uint i, out vec4 first, out vec4 second, out uvec2 offsets) {
+#if defined(TYPE_F32)
+    const uint base = h.base + 8 * i;
+    first = vec4(w[base], w[base + 1], w[base + 2], w[base + 3]);
+    second = vec4(w[base + 4], w[base + 5], w[base + 6], w[base + 7]);
+    offsets = uvec2(8 * i, 8 * i + 4);
+#elif defined(TYPE_F16)
+    const uint base = (h.base + 8 * i) >> 1;
+    first = vec4(unpackHalf2x16(w[base]), unpackHalf2x16(w[base + 1]));
+    second = vec4(unpackHalf2x16(w[base + 2]), unpackHalf2x16(w[base + 3]));
+    offsets = uvec2(8 * i, 8 * i + 4);
+#elif defined(TYPE_Q4_0)
+    const uint q = w[h.base + i];
+    const uvec4 bytes = (uvec4(q) >> uvec4(0, 8, 16, 24)) & 0xFFu;
+    first = h.scale0 * (vec4(bytes & 0xFu) - 8.0);
+    second = h.scale0 * (vec4(bytes >> 4) - 8.0);
+    offsets = uvec2(4 * i, 16 + 4 * i);
+#elif defined(TYPE_Q8_0)
+    const ivec4 a = ivec4(uvec4(w[h.base + 2 * i]) << uvec4(24, 16, 8, 0)) >> 24;
+    const ivec4 c = ivec4(uvec4(w[h.base + 2 * i + 1]) << uvec4(24, 16, 8, 0)) >> 24;
+    first = h.scale0 * vec4(a);
+    second = h.scale0 * vec4(c);
+    offsets = uvec2(8 * i, 8 * i + 4);
+#elif defined(TYPE_Q6_K)
+    const uint low = w[h.base + i];
+    const uint high = w[h.base + 4 + (i >> 1)] >> (16 * (i & 1u));
+    const uvec4 n = uvec4(0, 1, 2, 3);
+    const uvec4 q0 = ((uvec4(low) >> (4 * n)) & 0xFu) | (((uvec4(high) >> (2 * n)) & 3u) << 4);
+    const uvec4 q1 = ((uvec4(low) >> (4 * n + 16)) & 0xFu) | (((uvec4(high) >> (2 * n + 8)) & 3u) << 4);
+    const float scale = i < 2 ? h.scale0 : h.scale1;
+    first = scale * (vec4(q0) - 32.0);
+    second = scale * (vec4(q1) - 32.0);
+    offsets = uvec2(8 * i, 8 * i + 4);
 #endif
 }
 
@@ -95,12 +117,12 @@ float weightAt(uint row, uint e, uint blocksPerRow) {
     return blockScale(block) * float(q);
 #elif defined(TYPE_Q6_K)
     const uint block = row * (blocksPerRow >> 3) + e / 256;
-    const uint inBlock = e % 256, h = inBlock / 128, k = (inBlock % 128) / 32, l = inBlock % 32;
-    const uint base = block * 52;
-    const uint lowByte = 64 * h + l + 32 * (k & 1u), highByte = 32 * h + l, scaleByte = inBlock / 16;
-    const uint low = (w[base + (lowByte >> 2)] >> (8 * (lowByte & 3u) + (k < 2 ? 0 : 4))) & 0xFu;
-    const uint high = (w[base + 32 + (highByte >> 2)] >> (8 * (highByte & 3u) + 2 * k)) & 3u;
-    const int scale = int(w[base + 48 + (scaleByte >> 2)] << (24 - 8 * (scaleByte & 3u))) >> 24;
+    const uint inBlock = e % 256, j = inBlock / 32, l = inBlock % 32;
+    const uint base = block * 52 + 6 * j;
+    const uint low = (w[base + (l >> 3)] >> (4 * (l & 7u))) & 0xFu;
+    const uint high = (w[base + 4 + (l >> 4)] >> (2 * (l & 15u))) & 3u;
+    const uint scaleByte = inBlock / 16;
+    const int scale = int(w[block * 52 + 48 + (scaleByte >> 2)] << (24 - 8 * (scaleByte & 3u))) >> 24;
     return blockScale(block) * float(scale) * (float(low | (high << 4)) - 32.0);
 #endif
 }
