@@ -23,6 +23,7 @@ layout(push_constant) uniform Push {
 #include "weights.glsl"
 
 layout(std430, binding = 1) readonly buffer X { float x[]; };
+layout(std430, binding = 1) readonly buffer X4 { vec4 x4[]; };  // the same activations, when rows are 16-byte aligned
 layout(std430, binding = 2) writeonly buffer Dst { float dst[]; };
 layout(std430, binding = 3) readonly buffer Bias { float bias[]; };
 
@@ -42,18 +43,37 @@ void main() {
     for (uint t = 0; t < TILE; ++t) acc[t] = 0.0;
 
     if (row < pc.rowsInChunk) {
-        for (uint b = part; b < fullBlocks; b += THREADS_PER_ROW) {
-            const BlockHeader header = blockHeader(row, b, blocksPerRow);
-            for (uint i = 0; i < 4; ++i) {
-                vec4 first, second;
-                uvec2 offsets;
-                loadParts(header, i, first, second, offsets);
-                for (uint t = 0; t < TILE; ++t) {
-                    if (t < tokens) {
-                        const uint base = (t0 + t) * pc.inDim + b * k_blockSize;
-                        const uint a = base + offsets.x, c = base + offsets.y;
-                        acc[t] += dot(first, vec4(x[a], x[a + 1], x[a + 2], x[a + 3])) +
-                                  dot(second, vec4(x[c], x[c + 1], x[c + 2], x[c + 3]));
+        // One vector load per four activations when every row starts 16-byte aligned; element
+        // loads otherwise (only float matrices with odd row lengths).
+        if ((pc.inDim & 3u) == 0u) {
+            for (uint b = part; b < fullBlocks; b += THREADS_PER_ROW) {
+                const BlockHeader header = blockHeader(row, b, blocksPerRow);
+                for (uint i = 0; i < 4; ++i) {
+                    vec4 first, second;
+                    uvec2 offsets;
+                    loadParts(header, i, first, second, offsets);
+                    for (uint t = 0; t < TILE; ++t) {
+                        if (t < tokens) {
+                            const uint base = ((t0 + t) * pc.inDim + b * k_blockSize) >> 2;
+                            acc[t] += dot(first, x4[base + (offsets.x >> 2)]) + dot(second, x4[base + (offsets.y >> 2)]);
+                        }
+                    }
+                }
+            }
+        } else {
+            for (uint b = part; b < fullBlocks; b += THREADS_PER_ROW) {
+                const BlockHeader header = blockHeader(row, b, blocksPerRow);
+                for (uint i = 0; i < 4; ++i) {
+                    vec4 first, second;
+                    uvec2 offsets;
+                    loadParts(header, i, first, second, offsets);
+                    for (uint t = 0; t < TILE; ++t) {
+                        if (t < tokens) {
+                            const uint a = (t0 + t) * pc.inDim + b * k_blockSize + offsets.x;
+                            const uint c = (t0 + t) * pc.inDim + b * k_blockSize + offsets.y;
+                            acc[t] += dot(first, vec4(x[a], x[a + 1], x[a + 2], x[a + 3])) +
+                                      dot(second, vec4(x[c], x[c + 1], x[c + 2], x[c + 3]));
+                        }
                     }
                 }
             }
