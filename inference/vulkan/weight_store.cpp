@@ -20,6 +20,7 @@ uint64_t rowDataBytes(TensorType type, uint32_t rowLength) {
         case TensorType::Q4_0: return uint64_t(rowLength) / k_block * 16;
         case TensorType::Q8_0: return uint64_t(rowLength) / k_block * 32;
         case TensorType::Q6_K: return uint64_t(rowLength) / 256 * 208;
+        case TensorType::Q4_K: return uint64_t(rowLength) / 256 * 148;
         default: return 0;
     }
 }
@@ -61,6 +62,34 @@ void repackQ6_K(const uint8_t* block, uint8_t* out) {
     std::memcpy(out, words, sizeof words);
 }
 
+// One Q4_K super-block (144 bytes) regrouped as weights.glsl reads it: 32 words of nibbles per
+// piece, the eight 6-bit scales and mins unpacked to bytes, and dmin (d goes to the scales region).
+void repackQ4_K(const uint8_t* block, uint8_t* out) {
+    const uint8_t* packed = block + 4;
+    const uint8_t* qs = block + 16;
+    uint32_t words[37] = {};
+    for (int j = 0; j < 8; ++j) {
+        int scale = 0, min = 0;
+        if (j < 4) {
+            scale = packed[j] & 63;
+            min = packed[j + 4] & 63;
+        } else {
+            scale = (packed[j + 4] & 0x0F) | ((packed[j - 4] >> 6) << 4);
+            min = (packed[j + 4] >> 4) | ((packed[j] >> 6) << 4);
+        }
+        words[32 + j / 4] |= uint32_t(scale) << (8 * (j % 4));
+        words[34 + j / 4] |= uint32_t(min) << (8 * (j % 4));
+        for (int l = 0; l < 32; ++l) {
+            const uint32_t q = (qs[32 * (j / 2) + l] >> (4 * (j % 2))) & 0x0F;
+            words[4 * j + l / 8] |= q << (4 * (l % 8));
+        }
+    }
+    uint16_t dmin;
+    std::memcpy(&dmin, block + 2, 2);
+    words[36] = dmin;
+    std::memcpy(out, words, sizeof words);
+}
+
 // Writes rows [rowBegin, rowBegin+rows) of `t` in the device layout of weights.glsl to `out`.
 void repack(const GgufTensorInfo& t, uint32_t rowBegin, uint32_t rows, uint8_t* out) {
     const uint32_t rowLength = uint32_t(t.dims[0]);
@@ -75,7 +104,8 @@ void repack(const GgufTensorInfo& t, uint32_t rowBegin, uint32_t rows, uint8_t* 
         return;
     }
     // Each block is its fp16 scale d plus the rest; d moves to the scales region.
-    const uint32_t blockBytes = traitsOf(t.type).blockBytes, quantBytes = blockBytes - 2;
+    const uint32_t blockBytes = traitsOf(t.type).blockBytes;
+    const uint32_t quantBytes = uint32_t(rowDataBytes(t.type, traitsOf(t.type).blockSize));
     const uint32_t scaleAt = t.type == TensorType::Q6_K ? quantBytes : 0;  // d's offset in the file's block
     const uint32_t quantsAt = t.type == TensorType::Q6_K ? 0 : 2;
     const uint64_t blocks = uint64_t(rows) * (rowLength / traitsOf(t.type).blockSize);
@@ -83,6 +113,7 @@ void repack(const GgufTensorInfo& t, uint32_t rowBegin, uint32_t rows, uint8_t* 
     for (uint64_t b = 0; b < blocks; ++b) {
         std::memcpy(scales + b * 2, source + b * blockBytes + scaleAt, 2);
         if (t.type == TensorType::Q6_K) repackQ6_K(source + b * blockBytes, out + b * quantBytes);
+        else if (t.type == TensorType::Q4_K) repackQ4_K(source + b * blockBytes, out + b * quantBytes);
         else std::memcpy(out + b * quantBytes, source + b * blockBytes + quantsAt, quantBytes);
     }
     if (blocks % 2) std::memset(scales + blocks * 2, 0, 2);
@@ -92,7 +123,7 @@ void repack(const GgufTensorInfo& t, uint32_t rowBegin, uint32_t rows, uint8_t* 
 
 bool isDeviceMatrixType(TensorType type) {
     return type == TensorType::F32 || type == TensorType::F16 || type == TensorType::Q4_0 || type == TensorType::Q8_0 ||
-           type == TensorType::Q6_K;
+           type == TensorType::Q6_K || type == TensorType::Q4_K;
 }
 
 const char* shaderSuffix(TensorType type) {
@@ -102,6 +133,7 @@ const char* shaderSuffix(TensorType type) {
         case TensorType::Q4_0: return "q4_0";
         case TensorType::Q8_0: return "q8_0";
         case TensorType::Q6_K: return "q6_k";
+        case TensorType::Q4_K: return "q4_k";
         default: return "";
     }
 }
@@ -120,7 +152,7 @@ Result<void> WeightStore::addMatrix(const GgufTensorInfo& t, Transfer& transfer)
     if (m_matrices.count(&t)) return {};
     if (!isDeviceMatrixType(t.type))
         return makeError("the Vulkan backend cannot compute with tensor '" + t.name + "' of type " +
-                         std::string(tensorTypeName(t.type)) + " yet (it supports F32, F16, Q4_0, Q8_0, Q6_K); use --backend cpu");
+                         std::string(tensorTypeName(t.type)) + " yet (it supports F32, F16, Q4_0, Q8_0, Q4_K, Q6_K); use --backend cpu");
     DeviceMatrix m;
     m.type = t.type;
     m.rowLength = uint32_t(t.dims[0]);

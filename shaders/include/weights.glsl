@@ -6,8 +6,15 @@
 // 256-weight super-blocks of 52 words but regrouped per 32-element piece j (b = 8 * block + j):
 // words 6j..6j+3 hold the low nibbles of elements 8i..8i+7 (nibble n = element 8i+n), words
 // 6j+4..6j+5 the high two bits of elements 16m..16m+15 (bits 2n), words 48..51 the int8
-// sub-scales; `d` moves to the scales region.
+// sub-scales; `d` moves to the scales region. Q4_K (TYPE_Q4_K) becomes 37 words per super-block:
+// words 4j..4j+3 the nibbles of piece j (nibble n of word i = element 8i+n), words 32..33 the
+// 6-bit scales as bytes, 34..35 the mins, 36 dmin; `d` goes to the scales region.
 // Expects the push-constant fields pc.rowStride (float types) and pc.scaleOffset (quantized types).
+
+#if !defined(TYPE_F32) && !defined(TYPE_F16) && !defined(TYPE_Q4_0) && !defined(TYPE_Q8_0) && !defined(TYPE_Q6_K) && \
+    !defined(TYPE_Q4_K)
+#error "define one of TYPE_F32, TYPE_F16, TYPE_Q4_0, TYPE_Q8_0, TYPE_Q6_K, TYPE_Q4_K"
+#endif
 
 #if defined(TYPE_F32)
 layout(std430, binding = 0) readonly buffer Weights { float w[]; };
@@ -17,7 +24,7 @@ layout(std430, binding = 0) readonly buffer Weights { uint w[]; };
 
 const uint k_blockSize = 32;
 
-#if defined(TYPE_Q4_0) || defined(TYPE_Q8_0) || defined(TYPE_Q6_K)
+#if defined(TYPE_Q4_0) || defined(TYPE_Q8_0) || defined(TYPE_Q6_K) || defined(TYPE_Q4_K)
 float blockScale(uint block) {
     const vec2 pair = unpackHalf2x16(w[pc.scaleOffset + (block >> 1)]);
     return (block & 1u) == 0u ? pair.x : pair.y;
@@ -28,7 +35,7 @@ float blockScale(uint block) {
 struct BlockHeader {
     uint base;     // first word (float types: first element) of the block's data
     float scale0;  // elements 0..15 (Q6_K) or all
-    float scale1;  // elements 16..31 (Q6_K)
+    float scale1;  // elements 16..31 (Q6_K); the subtracted minimum (Q4_K)
 };
 
 BlockHeader blockHeader(uint row, uint b, uint blocksPerRow) {
@@ -53,6 +60,13 @@ BlockHeader blockHeader(uint row, uint b, uint blocksPerRow) {
     h.scale0 = d * float(int(scaleWord << (24 - 16 * (j & 1u))) >> 24);
     h.scale1 = d * float(int(scaleWord << (16 - 16 * (j & 1u))) >> 24);
     h.base = block * 52 + 6 * j;
+#elif defined(TYPE_Q4_K)
+    const uint block = row * (blocksPerRow >> 3) + (b >> 3);
+    const uint j = b & 7u, base = block * 37;
+    const uint shift = 8 * (j & 3u);
+    h.scale0 = blockScale(block) * float((w[base + 32 + (j >> 2)] >> shift) & 0xFFu);
+    h.scale1 = unpackHalf2x16(w[base + 36]).x * float((w[base + 34 + (j >> 2)] >> shift) & 0xFFu);
+    h.base = base + 4 * j;
 #endif
     return h;
 }
@@ -93,6 +107,12 @@ void loadParts(BlockHeader h, uint i, out vec4 first, out vec4 second, out uvec2
     first = scale * (vec4(q0) - 32.0);
     second = scale * (vec4(q1) - 32.0);
     offsets = uvec2(8 * i, 8 * i + 4);
+#elif defined(TYPE_Q4_K)
+    const uint low = w[h.base + i];
+    const uvec4 n = uvec4(0, 4, 8, 12);
+    first = h.scale0 * vec4((uvec4(low) >> n) & 0xFu) - h.scale1;
+    second = h.scale0 * vec4((uvec4(low) >> (n + 16)) & 0xFu) - h.scale1;
+    offsets = uvec2(8 * i, 8 * i + 4);
 #endif
 }
 
@@ -124,5 +144,13 @@ float weightAt(uint row, uint e, uint blocksPerRow) {
     const uint scaleByte = inBlock / 16;
     const int scale = int(w[block * 52 + 48 + (scaleByte >> 2)] << (24 - 8 * (scaleByte & 3u))) >> 24;
     return blockScale(block) * float(scale) * (float(low | (high << 4)) - 32.0);
+#elif defined(TYPE_Q4_K)
+    const uint block = row * (blocksPerRow >> 3) + e / 256;
+    const uint inBlock = e % 256, j = inBlock / 32, l = inBlock % 32, base = block * 37;
+    const uint q = (w[base + 4 * j + (l >> 3)] >> (4 * (l & 7u))) & 0xFu;
+    const uint shift = 8 * (j & 3u);
+    const float scale = blockScale(block) * float((w[base + 32 + (j >> 2)] >> shift) & 0xFFu);
+    const float minimum = unpackHalf2x16(w[base + 36]).x * float((w[base + 34 + (j >> 2)] >> shift) & 0xFFu);
+    return scale * float(q) - minimum;
 #endif
 }

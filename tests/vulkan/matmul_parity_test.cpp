@@ -72,6 +72,8 @@ INSTANTIATE_TEST_SUITE_P(
         MatMulCase{TensorType::Q4_0, 96, 37, 7, true, 0}, MatMulCase{TensorType::Q4_0, 160, 67, 19, false, 0},
         MatMulCase{TensorType::Q6_K, 256, 35, 1, false, 0}, MatMulCase{TensorType::Q6_K, 512, 37, 7, true, 0},
         MatMulCase{TensorType::Q6_K, 768, 19, 11, false, 0}, MatMulCase{TensorType::Q6_K, 256, 41, 3, false, 2000},
+        MatMulCase{TensorType::Q4_K, 256, 35, 1, false, 0}, MatMulCase{TensorType::Q4_K, 512, 37, 7, true, 0},
+        MatMulCase{TensorType::Q4_K, 768, 19, 21, false, 0}, MatMulCase{TensorType::Q4_K, 256, 41, 3, false, 2000},
         // Split tensors: chunk boundaries fall inside the row range, and odd chunk sizes.
         MatMulCase{TensorType::Q4_0, 64, 101, 3, true, 700}, MatMulCase{TensorType::Q8_0, 64, 101, 1, false, 1000},
         MatMulCase{TensorType::F16, 40, 50, 9, false, 500}, MatMulCase{TensorType::F32, 32, 45, 2, false, 600}),
@@ -83,7 +85,7 @@ TEST_P(EmbedParity, MatchesReference) {
     CONFIDANT_REQUIRE_GPU();
     const auto [type, maxChunkBytes] = GetParam();
     const bool isFloat = type == TensorType::F32 || type == TensorType::F16;
-    const uint32_t dim = isFloat ? 37 : type == TensorType::Q6_K ? 512 : 96, vocab = 53;
+    const uint32_t dim = isFloat ? 37 : (type == TensorType::Q6_K || type == TensorType::Q4_K) ? 512 : 96, vocab = 53;
     std::mt19937 random(uint32_t(type) + 11);
     TensorSet tensors;
     tensors.addRandom("table", type, dim, vocab, random, 1.0f);
@@ -115,7 +117,7 @@ TEST_P(EmbedParity, MatchesReference) {
 
 INSTANTIATE_TEST_SUITE_P(Types, EmbedParity,
                          ::testing::Combine(::testing::Values(TensorType::F32, TensorType::F16, TensorType::Q8_0,
-                                                              TensorType::Q4_0, TensorType::Q6_K),
+                                                              TensorType::Q4_0, TensorType::Q6_K, TensorType::Q4_K),
                                             ::testing::Values(uint64_t(0), uint64_t(2000))));
 
 TEST(WeightStore, RefusesTypesWithoutKernelsNamingTheTensor) {

@@ -22,7 +22,7 @@ Gpu& Gpu::instance() {
         }
         g.library = std::move(*library);
         auto kernels = Kernels::create(*g.library, KernelConfig::forDevice(*g.device),
-                                       {TensorType::F32, TensorType::F16, TensorType::Q4_0, TensorType::Q8_0, TensorType::Q6_K});
+                                       {TensorType::F32, TensorType::F16, TensorType::Q4_0, TensorType::Q8_0, TensorType::Q6_K, TensorType::Q4_K});
         if (!kernels) {
             g.error = kernels.error().message;
             return g;
@@ -81,6 +81,17 @@ std::vector<uint8_t> randomTensorBytes(TensorType type, size_t count, std::mt199
                 for (size_t j = 0; j < 208; ++j) out[b * 210 + j] = uint8_t(byte(random));
                 const uint16_t d = fp32ToFp16(magnitude(random) / (128.0f * 32.0f));
                 std::memcpy(out.data() + b * 210 + 208, &d, 2);
+            }
+            break;
+        }
+        case TensorType::Q4_K: {
+            // d, dmin, then random packed 6-bit scales/mins and nibbles.
+            for (size_t b = 0; b < count / 256; ++b) {
+                const uint16_t d = fp32ToFp16(magnitude(random) / (63.0f * 15.0f));
+                const uint16_t dmin = fp32ToFp16(magnitude(random) / 63.0f);
+                std::memcpy(out.data() + b * 144, &d, 2);
+                std::memcpy(out.data() + b * 144 + 2, &dmin, 2);
+                for (size_t j = 4; j < 144; ++j) out[b * 144 + j] = uint8_t(byte(random));
             }
             break;
         }
