@@ -45,7 +45,35 @@ void main() {
     if (row < pc.rowsInChunk) {
         // One vector load per four activations when every row starts 16-byte aligned; element
         // loads otherwise (only float matrices with odd row lengths).
-        if ((pc.inDim & 3u) == 0u) {
+        if (TILE == 1 && (pc.inDim & 3u) == 0u) {
+            // One token: apply each block's scale and offset once to dot products of raw quants
+            // (the offset times the block's sum of activations) instead of to every weight.
+            for (uint b = part; b < fullBlocks; b += THREADS_PER_ROW) {
+                const BlockHeader header = blockHeader(row, b, blocksPerRow);
+                const uint base = (t0 * pc.inDim + b * k_blockSize) >> 2;
+                vec2 raw = vec2(0.0), sums = vec2(0.0);
+                for (uint i = 0; i < 4; ++i) {
+                    vec4 first, second;
+                    uvec2 offsets;
+                    loadRaw(header, i, first, second, offsets);
+                    const vec4 xa = x4[base + (offsets.x >> 2)], xc = x4[base + (offsets.y >> 2)];
+                    const float r = dot(first, xa) + dot(second, xc);
+#if defined(WEIGHTS_HAVE_OFFSET)
+                    const float xs = dot(xa + xc, vec4(1.0));
+#else
+                    const float xs = 0.0;
+#endif
+                    if (i < 2) {
+                        raw.x += r;
+                        sums.x += xs;
+                    } else {
+                        raw.y += r;
+                        sums.y += xs;
+                    }
+                }
+                acc[0] += dot(header.scale, raw) + dot(header.offset, sums);
+            }
+        } else if ((pc.inDim & 3u) == 0u) {
             for (uint b = part; b < fullBlocks; b += THREADS_PER_ROW) {
                 const BlockHeader header = blockHeader(row, b, blocksPerRow);
                 for (uint i = 0; i < 4; ++i) {

@@ -31,89 +31,97 @@ float blockScale(uint block) {
 }
 #endif
 
-// What the parts of one block share, loaded once per block: where its quants start and its scales.
+// What the parts of one block share, loaded once per block: where its data starts, and the affine
+// map from raw quants to weights: w = raw * scale + offset (index 0 for elements 0..15 of Q6_K
+// pieces and all others, 1 for elements 16..31 of Q6_K pieces).
 struct BlockHeader {
-    uint base;     // first word (float types: first element) of the block's data
-    float scale0;  // elements 0..15 (Q6_K) or all
-    float scale1;  // elements 16..31 (Q6_K); the subtracted minimum (Q4_K)
+    uint base;  // first word (float types: first element) of the block's data
+    vec2 scale;
+    vec2 offset;
 };
+
+#if defined(TYPE_Q4_0) || defined(TYPE_Q6_K) || defined(TYPE_Q4_K)
+#define WEIGHTS_HAVE_OFFSET 1  // kernels may fold `offset` into a sum of activations
+#endif
 
 BlockHeader blockHeader(uint row, uint b, uint blocksPerRow) {
     BlockHeader h;
-    h.scale1 = 0.0;
+    h.offset = vec2(0.0);
 #if defined(TYPE_F32) || defined(TYPE_F16)
     h.base = row * pc.rowStride + b * k_blockSize;
-    h.scale0 = 1.0;
-#elif defined(TYPE_Q4_0) || defined(TYPE_Q8_0)
+    h.scale = vec2(1.0);
+#elif defined(TYPE_Q4_0)
     const uint block = row * blocksPerRow + b;
-#if defined(TYPE_Q4_0)
     h.base = block * 4;
-#else
+    h.scale = vec2(blockScale(block));
+    h.offset = -8.0 * h.scale;
+#elif defined(TYPE_Q8_0)
+    const uint block = row * blocksPerRow + b;
     h.base = block * 8;
-#endif
-    h.scale0 = blockScale(block);
+    h.scale = vec2(blockScale(block));
 #elif defined(TYPE_Q6_K)
     const uint block = row * (blocksPerRow >> 3) + (b >> 3);
     const uint j = b & 7u;
     const float d = blockScale(block);
     const uint scaleWord = w[block * 52 + 48 + (j >> 1)];
-    h.scale0 = d * float(int(scaleWord << (24 - 16 * (j & 1u))) >> 24);
-    h.scale1 = d * float(int(scaleWord << (16 - 16 * (j & 1u))) >> 24);
+    h.scale = d * vec2(float(int(scaleWord << (24 - 16 * (j & 1u))) >> 24), float(int(scaleWord << (16 - 16 * (j & 1u))) >> 24));
+    h.offset = -32.0 * h.scale;
     h.base = block * 52 + 6 * j;
 #elif defined(TYPE_Q4_K)
     const uint block = row * (blocksPerRow >> 3) + (b >> 3);
     const uint j = b & 7u, base = block * 37;
     const uint shift = 8 * (j & 3u);
-    h.scale0 = blockScale(block) * float((w[base + 32 + (j >> 2)] >> shift) & 0xFFu);
-    h.scale1 = unpackHalf2x16(w[base + 36]).x * float((w[base + 34 + (j >> 2)] >> shift) & 0xFFu);
+    h.scale = vec2(blockScale(block) * float((w[base + 32 + (j >> 2)] >> shift) & 0xFFu));
+    h.offset = vec2(-unpackHalf2x16(w[base + 36]).x * float((w[base + 34 + (j >> 2)] >> shift) & 0xFFu));
     h.base = base + 4 * j;
 #endif
     return h;
 }
 
-// Eight elements of a block as two quads: elements [offsets.x, +4) and [offsets.y, +4). Parts
-// i < 4 together cover the block. Working in registers of four (no arrays) keeps the SIMD lanes of
-// CPU drivers in vector registers.
-void loadParts(BlockHeader h, uint i, out vec4 first, out vec4 second, out uvec2 offsets) {
+// Eight raw quants (float types: values) of a block as two quads: elements [offsets.x, +4) and
+// [offsets.y, +4). Parts i < 4 together cover the block; parts 0-1 use scale/offset index 0 and
+// parts 2-3 index 1. Working in registers of four (no arrays) keeps the SIMD lanes of CPU drivers
+// in vector registers.
+void loadRaw(BlockHeader h, uint i, out vec4 first, out vec4 second, out uvec2 offsets) {
+    offsets = uvec2(8 * i, 8 * i + 4);
 #if defined(TYPE_F32)
     const uint base = h.base + 8 * i;
     first = vec4(w[base], w[base + 1], w[base + 2], w[base + 3]);
     second = vec4(w[base + 4], w[base + 5], w[base + 6], w[base + 7]);
-    offsets = uvec2(8 * i, 8 * i + 4);
 #elif defined(TYPE_F16)
     const uint base = (h.base + 8 * i) >> 1;
     first = vec4(unpackHalf2x16(w[base]), unpackHalf2x16(w[base + 1]));
     second = vec4(unpackHalf2x16(w[base + 2]), unpackHalf2x16(w[base + 3]));
-    offsets = uvec2(8 * i, 8 * i + 4);
 #elif defined(TYPE_Q4_0)
     const uint q = w[h.base + i];
-    const uvec4 bytes = (uvec4(q) >> uvec4(0, 8, 16, 24)) & 0xFFu;
-    first = h.scale0 * (vec4(bytes & 0xFu) - 8.0);
-    second = h.scale0 * (vec4(bytes >> 4) - 8.0);
+    const uvec4 shifts = uvec4(0, 8, 16, 24);
+    first = vec4((uvec4(q) >> shifts) & 0xFu);
+    second = vec4((uvec4(q) >> (shifts + 4)) & 0xFu);
     offsets = uvec2(4 * i, 16 + 4 * i);
 #elif defined(TYPE_Q8_0)
-    const ivec4 a = ivec4(uvec4(w[h.base + 2 * i]) << uvec4(24, 16, 8, 0)) >> 24;
-    const ivec4 c = ivec4(uvec4(w[h.base + 2 * i + 1]) << uvec4(24, 16, 8, 0)) >> 24;
-    first = h.scale0 * vec4(a);
-    second = h.scale0 * vec4(c);
-    offsets = uvec2(8 * i, 8 * i + 4);
+    first = vec4(ivec4(uvec4(w[h.base + 2 * i]) << uvec4(24, 16, 8, 0)) >> 24);
+    second = vec4(ivec4(uvec4(w[h.base + 2 * i + 1]) << uvec4(24, 16, 8, 0)) >> 24);
 #elif defined(TYPE_Q6_K)
     const uint low = w[h.base + i];
     const uint high = w[h.base + 4 + (i >> 1)] >> (16 * (i & 1u));
     const uvec4 n = uvec4(0, 1, 2, 3);
-    const uvec4 q0 = ((uvec4(low) >> (4 * n)) & 0xFu) | (((uvec4(high) >> (2 * n)) & 3u) << 4);
-    const uvec4 q1 = ((uvec4(low) >> (4 * n + 16)) & 0xFu) | (((uvec4(high) >> (2 * n + 8)) & 3u) << 4);
-    const float scale = i < 2 ? h.scale0 : h.scale1;
-    first = scale * (vec4(q0) - 32.0);
-    second = scale * (vec4(q1) - 32.0);
-    offsets = uvec2(8 * i, 8 * i + 4);
+    first = vec4(((uvec4(low) >> (4 * n)) & 0xFu) | (((uvec4(high) >> (2 * n)) & 3u) << 4));
+    second = vec4(((uvec4(low) >> (4 * n + 16)) & 0xFu) | (((uvec4(high) >> (2 * n + 8)) & 3u) << 4));
 #elif defined(TYPE_Q4_K)
     const uint low = w[h.base + i];
     const uvec4 n = uvec4(0, 4, 8, 12);
-    first = h.scale0 * vec4((uvec4(low) >> n) & 0xFu) - h.scale1;
-    second = h.scale0 * vec4((uvec4(low) >> (n + 16)) & 0xFu) - h.scale1;
-    offsets = uvec2(8 * i, 8 * i + 4);
+    first = vec4((uvec4(low) >> n) & 0xFu);
+    second = vec4((uvec4(low) >> (n + 16)) & 0xFu);
 #endif
+}
+
+// As loadRaw, as weights.
+void loadParts(BlockHeader h, uint i, out vec4 first, out vec4 second, out uvec2 offsets) {
+    loadRaw(h, i, first, second, offsets);
+    const float scale = i < 2 ? h.scale.x : h.scale.y;
+    const float offset = i < 2 ? h.offset.x : h.offset.y;
+    first = first * scale + offset;
+    second = second * scale + offset;
 }
 
 // One element (e < the row's length) of row `row` of the chunk.
