@@ -104,8 +104,11 @@ Result<void> OneShotCommands::submitAndWait(VkCommandBuffer cb) {
     submit.pCommandBuffers = &cb;
     VkFence fence = m_fence.get();
     vkResetFences(m_device->get(), 1, &fence);
-    if (VkResult r = vkQueueSubmit(m_device->queue(), 1, &submit, fence); r != VK_SUCCESS)
-        return vkError("submitting work to the device", r);
+    {
+        const std::lock_guard lock(m_device->queueMutex());
+        if (VkResult r = vkQueueSubmit(m_device->queue(), 1, &submit, fence); r != VK_SUCCESS)
+            return vkError("submitting work to the device", r);
+    }
     if (VkResult r = vkWaitForFences(m_device->get(), 1, &fence, VK_TRUE, UINT64_MAX); r != VK_SUCCESS)
         return vkError("waiting for the device", r);
     return {};

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "vulkan/vk_common.h"
@@ -47,6 +48,8 @@ public:
     // Bytes of device-local memory this process may still allocate (the budget when the driver
     // reports one, otherwise the largest device-local heap).
     uint64_t availableDeviceMemory() const;
+    // vkQueueSubmit needs the queue externally synchronized: contexts on several threads share it.
+    std::mutex& queueMutex() const { return m_queueMutex; }
 
 private:
     Device(Instance instance) : m_instance(std::move(instance)) {}
@@ -59,6 +62,7 @@ private:
     VkPhysicalDeviceProperties m_properties{};
     VkPhysicalDeviceMemoryProperties m_memory{};
     VulkanDeviceInfo m_info;
+    mutable std::mutex m_queueMutex;
 };
 
 }  // namespace confidant::inference::vulkan

@@ -289,8 +289,11 @@ Result<void> GraphExecutor::run(const StepInput& input, std::span<float> logits)
     submit.pCommandBuffers = &m_commands;
     VkFence fence = m_fence.get();
     vkResetFences(m_device.get(), 1, &fence);
-    if (VkResult r = vkQueueSubmit(m_device.queue(), 1, &submit, fence); r != VK_SUCCESS)
-        return vkError("submitting the forward pass", r);
+    {
+        const std::lock_guard lock(m_device.queueMutex());
+        if (VkResult r = vkQueueSubmit(m_device.queue(), 1, &submit, fence); r != VK_SUCCESS)
+            return vkError("submitting the forward pass", r);
+    }
     if (VkResult r = vkWaitForFences(m_device.get(), 1, &fence, VK_TRUE, UINT64_MAX); r != VK_SUCCESS)
         return vkError("waiting for the forward pass", r);
 

@@ -27,6 +27,7 @@ Result<void> Transfer::ensureStaging(VkDeviceSize size) {
 Result<void> Transfer::upload(const Buffer& dst, VkDeviceSize offset, VkDeviceSize size,
                               const std::function<void(uint8_t*)>& fill) {
     if (size == 0) return {};
+    const std::lock_guard lock(*m_mutex);
     if (auto ready = ensureStaging(size); !ready) return ready;
     fill(static_cast<uint8_t*>(m_staging.mapped()));
     return m_commands.run([&](VkCommandBuffer cb) {
@@ -35,12 +36,18 @@ Result<void> Transfer::upload(const Buffer& dst, VkDeviceSize offset, VkDeviceSi
     });
 }
 
+void Transfer::releaseStaging() {
+    const std::lock_guard lock(*m_mutex);
+    m_staging = Buffer();
+}
+
 Result<void> Transfer::upload(const Buffer& dst, std::span<const uint8_t> bytes, VkDeviceSize offset) {
     return upload(dst, offset, bytes.size(), [&](uint8_t* staging) { std::memcpy(staging, bytes.data(), bytes.size()); });
 }
 
 Result<void> Transfer::download(const Buffer& src, std::span<uint8_t> out, VkDeviceSize offset) {
     if (out.empty()) return {};
+    const std::lock_guard lock(*m_mutex);
     if (auto ready = ensureStaging(out.size()); !ready) return ready;
     auto copied = m_commands.run([&](VkCommandBuffer cb) {
         const VkBufferCopy region{offset, 0, out.size()};

@@ -160,6 +160,7 @@ Result<std::unique_ptr<Backend>> createVulkanBackend(std::shared_ptr<const Model
         if (added && op.bias) added = state->weights->addVector(*op.bias, *state->transfer);
         if (!added) return added.error();
     }
+    state->transfer->releaseStaging();
     return std::unique_ptr<Backend>(std::make_unique<VulkanBackend>(std::move(state)));
 }
 

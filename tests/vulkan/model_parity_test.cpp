@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iterator>
 #include <sstream>
+#include <thread>
 
 #include "backend.h"
 #include "session.h"
@@ -135,6 +136,41 @@ TEST_P(ModelParity, LogitsAndGreedyContinuationMatchTheCpu) {
 INSTANTIATE_TEST_SUITE_P(Types, ModelParity,
                          ::testing::Values(TensorType::F32, TensorType::F16, TensorType::Q8_0, TensorType::Q4_0),
                          [](const auto& info) { return std::string(tensorTypeName(info.param)); });
+
+TEST(ModelParity, ContextsOnTwoThreadsShareTheBackend) {
+    CONFIDANT_REQUIRE_GPU();
+    std::vector<uint8_t> storage;
+    auto model = makeModel(TensorType::Q8_0, 21, storage);
+    ASSERT_TRUE(model);
+    auto backend = createVulkanBackend(model, {});
+    ASSERT_TRUE(backend) << backend.error().message;
+    const std::vector<TokenId> prompt = {1, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49};
+    auto run = [&](std::vector<float>& logits, std::string& error) {
+        auto session = Session::create(model, **backend, 64, 4);
+        if (!session) {
+            error = session.error().message;
+            return;
+        }
+        for (int repeat = 0; repeat < 3; ++repeat) {
+            session->reset();
+            if (auto fed = session->feed(prompt); !fed) {
+                error = fed.error().message;
+                return;
+            }
+        }
+        logits.assign(session->logits().begin(), session->logits().end());
+    };
+    std::vector<float> alone, first, second;
+    std::string errorAlone, errorFirst, errorSecond;
+    run(alone, errorAlone);
+    std::thread a([&] { run(first, errorFirst); });
+    std::thread b([&] { run(second, errorSecond); });
+    a.join();
+    b.join();
+    ASSERT_EQ(errorAlone + errorFirst + errorSecond, "");
+    EXPECT_EQ(first, alone);
+    EXPECT_EQ(second, alone);
+}
 
 TEST(ModelParity, ContextTooLargeForTheDeviceIsRefusedWithBothNumbers) {
     CONFIDANT_REQUIRE_GPU();
