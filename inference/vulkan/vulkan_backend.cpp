@@ -105,8 +105,8 @@ public:
         const MemoryPlan plan = planMemory(model, contextLength, k_maxBatch, m_state->device->maxStorageBufferRange());
         const uint64_t available = m_state->available();
         if (plan.kvCache + plan.scratch > available) {
-            MemoryPlan shown = plan;
-            return makeError(notEnoughMemoryMessage(shown, contextLength, available + plan.weights, deviceName()));
+            // The weights are already on the device: report what was free before they were.
+            return makeError(notEnoughMemoryMessage(plan, contextLength, available + plan.weights, deviceName()));
         }
         const ModelConfig& c = model.config();
         auto cache = KvCache::create(*m_state->device, c.blockCount, contextLength, c.kvDim());
