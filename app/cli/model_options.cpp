@@ -20,13 +20,24 @@ Result<LoadedModel> loadModelAndBackend(Arguments& args) {
     if (!backendName) return backendName.error();
     auto threads = args.integer({"--threads", "-t"}, 1, 1024);
     if (!threads) return threads.error();
+    auto device = args.integer({"--device"}, 0, 1 << 16);
+    if (!device) return device.error();
     const std::string name = backendName->value_or("cpu");
     if (name != "cpu" && name != "vulkan") return makeError("unknown backend '" + name + "' (choose cpu or vulkan)");
     auto model = loadModelOption(args);
     if (!model) return model.error();
     LoadedModel loaded{*model, nullptr};
-    if (name == "vulkan")
-        return makeError("the Vulkan backend is not available yet; use --backend cpu");
+    if (name == "vulkan") {
+#if defined(CONFIDANT_HAS_VULKAN)
+        auto backend = createVulkanBackend(loaded.model, VulkanOptions{device->has_value() ? int(**device) : -1});
+        if (!backend) return backend.error();
+        loaded.backend = std::move(*backend);
+        return loaded;
+#else
+        return makeError("this build of Confidant has no Vulkan backend; use --backend cpu");
+#endif
+    }
+    if (*device) return makeError("--device applies to --backend vulkan only");
     loaded.backend = createCpuBackend(loaded.model, unsigned(threads->value_or(0)));
     return loaded;
 }

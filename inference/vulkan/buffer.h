@@ -1,0 +1,60 @@
+// A storage buffer with its own memory allocation, and one-shot command submission for uploads.
+#pragma once
+
+#include <string>
+
+#include "vulkan/device.h"
+
+namespace confidant::inference::vulkan {
+
+enum class MemoryKind {
+    DeviceLocal,  // weights, KV cache, activations
+    Upload,       // host-visible, written by the CPU (staging, per-step inputs)
+    Readback,     // host-visible, read by the CPU (logits)
+};
+
+class Buffer {
+public:
+    Buffer() = default;
+    // `what` names the buffer in the error message ("the KV cache of layer 3").
+    static Result<Buffer> create(const Device& device, VkDeviceSize size, MemoryKind kind, const std::string& what);
+
+    VkBuffer get() const { return m_buffer.get(); }
+    VkDeviceSize size() const { return m_size; }
+    // Host pointer for Upload and Readback buffers (and DeviceLocal ones on unified memory), else null.
+    void* mapped() const { return m_mapped; }
+    // Makes device writes visible to mapped() reads on non-coherent memory.
+    Result<void> invalidate() const;
+
+private:
+    VkDevice m_device = VK_NULL_HANDLE;
+    MemoryHandle m_memory;  // declared before the buffer: destroyed after it
+    BufferHandle m_buffer;
+    VkDeviceSize m_size = 0;
+    void* m_mapped = nullptr;
+    bool m_coherent = true;
+};
+
+// A command pool and fence for work the host waits on at once (weight uploads, tests).
+class OneShotCommands {
+public:
+    static Result<OneShotCommands> create(const Device& device);
+    // Records with `record` into a fresh command buffer, submits, and waits.
+    template <typename F>
+    Result<void> run(F&& record) {
+        VkCommandBuffer cb = VK_NULL_HANDLE;
+        if (auto begun = begin(cb); !begun) return begun;
+        record(cb);
+        return submitAndWait(cb);
+    }
+
+private:
+    Result<void> begin(VkCommandBuffer& cb);
+    Result<void> submitAndWait(VkCommandBuffer cb);
+
+    const Device* m_device = nullptr;
+    CommandPoolHandle m_pool;
+    FenceHandle m_fence;
+};
+
+}  // namespace confidant::inference::vulkan

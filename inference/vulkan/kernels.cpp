@@ -1,0 +1,47 @@
+// Kernel configuration per device and pipeline creation at load.
+#include "vulkan/kernels.h"
+
+namespace confidant::inference::vulkan {
+
+KernelConfig KernelConfig::forDevice(const Device& device) {
+    KernelConfig c;
+    if (device.isCpu()) {
+        c.elementwiseGroup = 64;
+        c.normGroup = 8;
+        c.attentionGroup = 8;
+        c.matmulGroup = 16;
+        c.matmulThreadsPerRow = 1;
+        c.matmulTile = 16;
+    }
+    return c;
+}
+
+Result<Kernels> Kernels::create(PipelineLibrary& library, const KernelConfig& config,
+                                const std::set<TensorType>& matrixTypes) {
+    Kernels k;
+    k.m_config = config;
+    auto make = [&](VkPipeline& target, const std::string& name, std::vector<uint32_t> constants) -> Result<void> {
+        auto pipeline = library.get(name, constants);
+        if (!pipeline) return pipeline.error();
+        target = *pipeline;
+        return {};
+    };
+    for (TensorType type : matrixTypes) {
+        if (!isDeviceMatrixType(type))
+            return makeError("the Vulkan backend has no kernels for " + std::string(tensorTypeName(type)) + " tensors yet");
+        const std::string suffix = shaderSuffix(type);
+        const uint32_t group = config.matmulGroup, threads = config.matmulThreadsPerRow;
+        if (auto r = make(k.m_matVec[type], "matmul_" + suffix, {group, threads, 1}); !r) return r.error();
+        if (auto r = make(k.m_matMul[type], "matmul_" + suffix, {group, threads, config.matmulTile}); !r) return r.error();
+        if (auto r = make(k.m_embed[type], "embed_" + suffix, {config.elementwiseGroup}); !r) return r.error();
+    }
+    if (auto r = make(k.m_rmsNorm, "rms_norm", {config.normGroup}); !r) return r.error();
+    if (auto r = make(k.m_rope, "rope", {config.elementwiseGroup}); !r) return r.error();
+    if (auto r = make(k.m_storeKv, "store_kv", {config.elementwiseGroup}); !r) return r.error();
+    if (auto r = make(k.m_attention, "attention", {config.attentionGroup, k_maxHeadDim}); !r) return r.error();
+    if (auto r = make(k.m_swiGlu, "swiglu", {config.elementwiseGroup}); !r) return r.error();
+    if (auto r = make(k.m_add, "add_f32", {config.elementwiseGroup}); !r) return r.error();
+    return k;
+}
+
+}  // namespace confidant::inference::vulkan

@@ -1,0 +1,36 @@
+// Dispatches of the attention family: RoPE, KV-cache stores, and causal attention.
+#include "vulkan/kernels.h"
+
+namespace confidant::inference::vulkan {
+
+void Kernels::rope(std::vector<Dispatch>& out, VkBuffer x, VkBuffer table, uint32_t rows, const RopeParams& p) const {
+    Dispatch d;
+    d.pipeline = m_rope;
+    d.buffers = {x, table};
+    const uint32_t pairs = p.dimensions / 2;
+    d.setPush(RopePush{rows, p.headCount, p.headDim, pairs, p.style == RopeStyle::NeoX ? 1u : 0u});
+    d.groups = {divideRoundingUp(uint64_t(rows) * p.headCount * pairs, m_config.elementwiseGroup), 1, 1};
+    out.push_back(d);
+}
+
+void Kernels::storeKv(std::vector<Dispatch>& out, VkBuffer k, VkBuffer v, VkBuffer kCache, VkBuffer vCache,
+                      uint32_t rows, uint32_t kvDim) const {
+    Dispatch d;
+    d.pipeline = m_storeKv;
+    d.buffers = {k, v, kCache, vCache};
+    d.setPush(StoreKvPush{rows, kvDim});
+    d.groups = {divideRoundingUp(uint64_t(rows) * kvDim / 2, m_config.elementwiseGroup), 1, 1};
+    out.push_back(d);
+}
+
+void Kernels::attention(std::vector<Dispatch>& out, VkBuffer q, VkBuffer kCache, VkBuffer vCache, VkBuffer scores,
+                        VkBuffer dst, uint32_t rows, const AttentionParams& p, uint32_t scoreStride) const {
+    Dispatch d;
+    d.pipeline = m_attention;
+    d.buffers = {q, kCache, vCache, scores, dst};
+    d.setPush(AttentionPush{p.headCount, p.headCountKv, p.headDim, scoreStride, p.scale});
+    d.groups = {p.headCount, rows, 1};
+    out.push_back(d);
+}
+
+}  // namespace confidant::inference::vulkan

@@ -1,0 +1,59 @@
+// The model's weights on the device. Matrices (embedding, projections, output) keep their file's
+// quantization, repacked so that shaders read aligned words (layouts in shaders/include/weights.glsl),
+// and are split by rows into chunks that each fit maxStorageBufferRange. Small vectors (norm
+// weights, biases) are stored as fp32.
+#pragma once
+
+#include <map>
+#include <vector>
+
+#include "gguf_file.h"
+#include "vulkan/transfer.h"
+
+namespace confidant::inference::vulkan {
+
+struct WeightChunk {
+    Buffer buffer;
+    uint32_t rowBegin = 0;
+    uint32_t rows = 0;
+    uint32_t scaleOffset = 0;  // quantized types: word index of the first scale in the buffer
+};
+
+struct DeviceMatrix {
+    TensorType type = TensorType::F32;
+    uint32_t rowLength = 0;
+    uint32_t rows = 0;
+    uint32_t rowStride = 0;  // float types: the row length padded to 32 elements
+    std::vector<WeightChunk> chunks;
+};
+
+// The types matrices may have on the device, and the shader-variant suffix of each.
+bool isDeviceMatrixType(TensorType type);
+const char* shaderSuffix(TensorType type);
+
+// Device bytes a matrix takes once repacked and chunked (for the memory estimate).
+uint64_t deviceMatrixBytes(const GgufTensorInfo& tensor, uint64_t maxBufferRange);
+
+class WeightStore {
+public:
+    // maxChunkBytes = 0: chunks as large as the device allows (tests force small ones).
+    explicit WeightStore(const Device& device, uint64_t maxChunkBytes = 0)
+        : m_device(device), m_maxChunkBytes(maxChunkBytes ? maxChunkBytes : device.maxStorageBufferRange()) {}
+
+    // Uploads `tensor` (if not yet there); the Error names the tensor.
+    Result<void> addMatrix(const GgufTensorInfo& tensor, Transfer& transfer);
+    Result<void> addVector(const GgufTensorInfo& tensor, Transfer& transfer);
+
+    const DeviceMatrix* matrix(const GgufTensorInfo* tensor) const;
+    const Buffer* vector(const GgufTensorInfo* tensor) const;
+    uint64_t bytes() const { return m_bytes; }
+
+private:
+    const Device& m_device;
+    uint64_t m_maxChunkBytes;
+    std::map<const GgufTensorInfo*, DeviceMatrix> m_matrices;
+    std::map<const GgufTensorInfo*, Buffer> m_vectors;
+    uint64_t m_bytes = 0;
+};
+
+}  // namespace confidant::inference::vulkan

@@ -1,0 +1,137 @@
+// Matrix products and embedding lookups on the device against cpu_ops, for every supported weight
+// type and for shapes that are not multiples of the block, tile or workgroup sizes.
+#include "cpu/cpu_ops.h"
+#include "vulkan_test_support.h"
+
+namespace confidant::vktest {
+namespace {
+
+struct MatMulCase {
+    TensorType type;
+    uint32_t inDim, outDim, rows;
+    bool bias;
+    uint64_t maxChunkBytes;  // 0: the device's limit; small values force split tensors
+};
+
+std::string caseName(const ::testing::TestParamInfo<MatMulCase>& info) {
+    const MatMulCase& c = info.param;
+    return std::string(tensorTypeName(c.type)) + "_" + std::to_string(c.inDim) + "x" + std::to_string(c.outDim) + "_rows" +
+           std::to_string(c.rows) + (c.bias ? "_bias" : "") + (c.maxChunkBytes ? "_chunked" : "");
+}
+
+class MatMulParity : public ::testing::TestWithParam<MatMulCase> {};
+
+TEST_P(MatMulParity, MatchesReference) {
+    CONFIDANT_REQUIRE_GPU();
+    const MatMulCase c = GetParam();
+    std::mt19937 random(c.inDim * 131 + c.outDim * 7 + c.rows);
+    TensorSet tensors;
+    tensors.addRandom("w", c.type, c.inDim, c.outDim, random, 0.5f);
+    tensors.add("b", TensorType::F32, {c.outDim}, randomTensorBytes(TensorType::F32, c.outDim, random, 1.0f));
+    tensors.finish();
+    Harness harness(1, 32, 2, c.maxChunkBytes);
+    ASSERT_TRUE(harness.addMatrix(tensors["w"]));
+    ASSERT_TRUE(harness.addVector(tensors["b"]));
+    if (c.maxChunkBytes) {
+        EXPECT_GT(harness.weights().matrix(tensors["w"])->chunks.size(), 2u);
+    }
+
+    Graph g;
+    g.tokenCount = c.rows;
+    const ActivationId x = g.addActivation("x", c.rows, c.inDim);
+    const ActivationId y = g.addActivation("y", c.rows, c.outDim);
+    g.ops.push_back({.kind = OpKind::MatMul, .dst = y, .a = x, .weight = tensors["w"], .bias = c.bias ? tensors["b"] : nullptr});
+    g.logits = y;
+    auto executor = harness.build(g);
+    ASSERT_TRUE(executor);
+    const std::vector<float> input = randomFloats(size_t(c.rows) * c.inDim, random);
+    harness.upload(*executor, x, input);
+
+    std::vector<float> actual(size_t(c.rows) * c.outDim);
+    const std::vector<TokenId> tokens(c.rows, 0);
+    auto ran = executor->run({tokens, 0}, actual);
+    ASSERT_TRUE(ran) << ran.error().message;
+
+    std::vector<float> expected(actual.size());
+    const std::vector<float> bias = cpu::dequantizeTensor(*tensors["b"]);
+    cpu::ThreadPool pool(1);
+    cpu::matMul(*tensors["w"], c.bias ? bias.data() : nullptr, input.data(), c.rows, expected.data(), pool);
+    EXPECT_TRUE(allFinite(actual));
+    EXPECT_LE(nmse(expected, actual), 5e-4);
+    EXPECT_TRUE(harness.guardIntact(*executor, g, y)) << "a kernel wrote past the end of its output";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Types, MatMulParity,
+    ::testing::Values(
+        MatMulCase{TensorType::F32, 64, 35, 1, false, 0}, MatMulCase{TensorType::F32, 45, 33, 5, true, 0},
+        MatMulCase{TensorType::F32, 96, 70, 17, false, 0}, MatMulCase{TensorType::F16, 64, 35, 1, true, 0},
+        MatMulCase{TensorType::F16, 33, 19, 9, false, 0}, MatMulCase{TensorType::F16, 128, 67, 13, false, 0},
+        MatMulCase{TensorType::Q8_0, 64, 35, 1, false, 0}, MatMulCase{TensorType::Q8_0, 96, 37, 7, true, 0},
+        MatMulCase{TensorType::Q8_0, 160, 67, 19, false, 0}, MatMulCase{TensorType::Q4_0, 64, 35, 1, false, 0},
+        MatMulCase{TensorType::Q4_0, 96, 37, 7, true, 0}, MatMulCase{TensorType::Q4_0, 160, 67, 19, false, 0},
+        MatMulCase{TensorType::Q6_K, 256, 35, 1, false, 0}, MatMulCase{TensorType::Q6_K, 512, 37, 7, true, 0},
+        MatMulCase{TensorType::Q6_K, 768, 19, 11, false, 0}, MatMulCase{TensorType::Q6_K, 256, 41, 3, false, 2000},
+        MatMulCase{TensorType::Q4_K, 256, 35, 1, false, 0}, MatMulCase{TensorType::Q4_K, 512, 37, 7, true, 0},
+        MatMulCase{TensorType::Q4_K, 768, 19, 21, false, 0}, MatMulCase{TensorType::Q4_K, 256, 41, 3, false, 2000},
+        // Split tensors: chunk boundaries fall inside the row range, and odd chunk sizes.
+        MatMulCase{TensorType::Q4_0, 64, 101, 3, true, 700}, MatMulCase{TensorType::Q8_0, 64, 101, 1, false, 1000},
+        MatMulCase{TensorType::F16, 40, 50, 9, false, 500}, MatMulCase{TensorType::F32, 32, 45, 2, false, 600}),
+    caseName);
+
+class EmbedParity : public ::testing::TestWithParam<std::tuple<TensorType, uint64_t>> {};
+
+TEST_P(EmbedParity, MatchesReference) {
+    CONFIDANT_REQUIRE_GPU();
+    const auto [type, maxChunkBytes] = GetParam();
+    const bool isFloat = type == TensorType::F32 || type == TensorType::F16;
+    const uint32_t dim = isFloat ? 37 : (type == TensorType::Q6_K || type == TensorType::Q4_K) ? 512 : 96, vocab = 53;
+    std::mt19937 random(uint32_t(type) + 11);
+    TensorSet tensors;
+    tensors.addRandom("table", type, dim, vocab, random, 1.0f);
+    tensors.finish();
+    Harness harness(1, 8, 2, maxChunkBytes);
+    ASSERT_TRUE(harness.addMatrix(tensors["table"]));
+
+    const std::vector<TokenId> tokens = {0, 52, 17, 17, 3, 40, 25};
+    Graph g;
+    g.tokenCount = uint32_t(tokens.size());
+    const ActivationId x = g.addActivation("x", g.tokenCount, dim);
+    g.ops.push_back({.kind = OpKind::Embed, .dst = x, .weight = tensors["table"]});
+    g.logits = x;
+    auto executor = harness.build(g);
+    ASSERT_TRUE(executor);
+    std::vector<float> actual(size_t(g.tokenCount) * dim);
+    auto ran = executor->run({tokens, 0}, actual);
+    ASSERT_TRUE(ran) << ran.error().message;
+
+    std::vector<float> expected(actual.size());
+    cpu::embed(*tensors["table"], tokens, expected.data());
+    EXPECT_LE(nmse(expected, actual), 1e-6);
+    EXPECT_TRUE(allFinite(actual));
+    EXPECT_TRUE(harness.guardIntact(*executor, g, x));
+
+    const std::vector<TokenId> outside(tokens.size(), TokenId(vocab));
+    EXPECT_FALSE(executor->run({outside, 0}, actual)) << "a token id outside the vocabulary must be refused";
+}
+
+INSTANTIATE_TEST_SUITE_P(Types, EmbedParity,
+                         ::testing::Combine(::testing::Values(TensorType::F32, TensorType::F16, TensorType::Q8_0,
+                                                              TensorType::Q4_0, TensorType::Q6_K, TensorType::Q4_K),
+                                            ::testing::Values(uint64_t(0), uint64_t(2000))));
+
+TEST(WeightStore, RefusesTypesWithoutKernelsNamingTheTensor) {
+    CONFIDANT_REQUIRE_GPU();
+    std::mt19937 random(5);
+    TensorSet tensors;
+    tensors.add("blk.0.attn_q.weight", TensorType::BF16, {32, 2}, std::vector<uint8_t>(128, 0));
+    tensors.finish();
+    Harness harness;
+    auto added = harness.addMatrix(tensors["blk.0.attn_q.weight"]);
+    ASSERT_FALSE(added);
+    EXPECT_NE(added.error().message.find("blk.0.attn_q.weight"), std::string::npos) << added.error().message;
+    EXPECT_NE(added.error().message.find("BF16"), std::string::npos) << added.error().message;
+}
+
+}  // namespace
+}  // namespace confidant::vktest

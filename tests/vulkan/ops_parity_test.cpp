@@ -1,0 +1,174 @@
+// RMSNorm, RoPE, KV store + attention, SwiGLU, add and last-row on the device against cpu_ops,
+// including positions that do not start at zero and grouped-query attention.
+#include <cmath>
+
+#include "cpu/cpu_ops.h"
+#include "vulkan_test_support.h"
+
+namespace confidant::vktest {
+namespace {
+
+// Runs `g` (its logits activation is the output) with `inputs` uploaded, returns the output.
+std::vector<float> runGraph(Harness& harness, const Graph& g, const std::vector<std::pair<ActivationId, std::vector<float>>>& inputs,
+                            uint32_t start, std::unique_ptr<GraphExecutor>* keep = nullptr) {
+    auto executor = harness.build(g);
+    if (!executor) return {};
+    for (const auto& [id, values] : inputs) harness.upload(*executor, id, values);
+    const ActivationDesc& out = g.activations[size_t(g.logits)];
+    std::vector<float> result(size_t(out.rows) * out.cols);
+    const std::vector<TokenId> tokens(g.tokenCount, 0);
+    auto ran = executor->run({tokens, start}, result);
+    EXPECT_TRUE(ran) << ran.error().message;
+    EXPECT_TRUE(harness.guardIntact(*executor, g, g.logits)) << "a kernel wrote past the end of its output";
+    if (keep) *keep = std::move(executor);
+    return result;
+}
+
+TEST(OpsParity, RmsNorm) {
+    CONFIDANT_REQUIRE_GPU();
+    for (const uint32_t cols : {7u, 64u, 257u}) {
+        const uint32_t rows = 5;
+        std::mt19937 random(cols);
+        TensorSet tensors;
+        tensors.add("norm", TensorType::F32, {cols}, randomTensorBytes(TensorType::F32, cols, random, 1.0f));
+        tensors.finish();
+        Harness harness;
+        ASSERT_TRUE(harness.addVector(tensors["norm"]));
+        Graph g;
+        g.tokenCount = rows;
+        const ActivationId x = g.addActivation("x", rows, cols), y = g.addActivation("y", rows, cols);
+        g.ops.push_back({.kind = OpKind::RmsNorm, .dst = y, .a = x, .weight = tensors["norm"], .epsilon = 1e-5f});
+        g.logits = y;
+        const auto input = randomFloats(size_t(rows) * cols, random, 2.0f);
+        const auto actual = runGraph(harness, g, {{x, input}}, 0);
+        std::vector<float> expected(actual.size());
+        const auto weight = cpu::dequantizeTensor(*tensors["norm"]);
+        cpu::rmsNorm(input.data(), weight.data(), expected.data(), rows, cols, 1e-5f);
+        EXPECT_LE(nmse(expected, actual), 1e-6) << cols << " columns";
+        EXPECT_TRUE(allFinite(actual));
+    }
+}
+
+struct RopeCase {
+    RopeStyle style;
+    uint32_t headCount, headDim, dimensions, start;
+    bool factors;
+};
+
+TEST(OpsParity, Rope) {
+    CONFIDANT_REQUIRE_GPU();
+    for (const RopeCase c : {RopeCase{RopeStyle::AdjacentPairs, 3, 8, 8, 0, false}, RopeCase{RopeStyle::AdjacentPairs, 2, 16, 16, 37, false},
+                             RopeCase{RopeStyle::NeoX, 3, 12, 8, 5, false}, RopeCase{RopeStyle::AdjacentPairs, 4, 8, 8, 19, true}}) {
+        const uint32_t rows = 6, width = c.headCount * c.headDim;
+        std::mt19937 random(c.headDim + c.start);
+        TensorSet tensors;
+        std::vector<float> factorValues(c.dimensions / 2);
+        for (size_t i = 0; i < factorValues.size(); ++i) factorValues[i] = 1.0f + float(i);
+        tensors.add("rope_freqs", TensorType::F32, {c.dimensions / 2},
+                    std::vector<uint8_t>(reinterpret_cast<uint8_t*>(factorValues.data()),
+                                         reinterpret_cast<uint8_t*>(factorValues.data() + factorValues.size())));
+        tensors.finish();
+        Harness harness(1, 64);
+        const RopeParams params{c.style, c.headCount, c.headDim, c.dimensions, 10000.0f, c.factors ? tensors["rope_freqs"] : nullptr};
+        Graph g;
+        g.tokenCount = rows;
+        const ActivationId x = g.addActivation("x", rows, width);
+        g.ops.push_back({.kind = OpKind::Rope, .dst = x, .a = x, .rope = params});
+        g.logits = x;
+        const auto input = randomFloats(size_t(rows) * width, random);
+        const auto actual = runGraph(harness, g, {{x, input}}, c.start);
+        std::vector<float> expected = input;
+        cpu::rope(expected.data(), rows, c.start, params, c.factors ? factorValues.data() : nullptr);
+        EXPECT_LE(nmse(expected, actual), 1e-6) << "head dim " << c.headDim << ", start " << c.start;
+    }
+}
+
+TEST(OpsParity, SwiGluAddAndLastRow) {
+    CONFIDANT_REQUIRE_GPU();
+    const uint32_t rows = 3, cols = 77;
+    std::mt19937 random(3);
+    Harness harness;
+    Graph g;
+    g.tokenCount = rows;
+    const ActivationId a = g.addActivation("a", rows, cols), b = g.addActivation("b", rows, cols);
+    const ActivationId s = g.addActivation("s", rows, cols), last = g.addActivation("last", 1, cols);
+    g.ops.push_back({.kind = OpKind::SwiGlu, .dst = s, .a = a, .b = b});
+    g.ops.push_back({.kind = OpKind::Add, .dst = s, .a = s, .b = a});
+    g.ops.push_back({.kind = OpKind::LastRow, .dst = last, .a = s});
+    g.logits = last;
+    const auto inA = randomFloats(size_t(rows) * cols, random, 4.0f), inB = randomFloats(size_t(rows) * cols, random);
+    std::unique_ptr<GraphExecutor> executor;
+    const auto actualLast = runGraph(harness, g, {{a, inA}, {b, inB}}, 0, &executor);
+    ASSERT_TRUE(executor);
+    const auto actualAll = harness.download(*executor, g, s);
+    EXPECT_TRUE(harness.guardIntact(*executor, g, s));
+
+    std::vector<float> expected(size_t(rows) * cols);
+    cpu::swiGlu(inA.data(), inB.data(), expected.data(), expected.size());
+    cpu::add(expected.data(), inA.data(), expected.data(), expected.size());
+    EXPECT_LE(nmse(expected, actualAll), 1e-6);
+    const std::vector<float> expectedLast(expected.end() - cols, expected.end());
+    EXPECT_LE(nmse(expectedLast, actualLast), 1e-6);
+}
+
+struct AttentionCase {
+    uint32_t headCount, headCountKv, headDim;
+};
+
+TEST(OpsParity, AttentionOverTheKvCacheInTwoSteps) {
+    CONFIDANT_REQUIRE_GPU();
+    for (const AttentionCase c : {AttentionCase{4, 2, 8}, AttentionCase{3, 3, 6}, AttentionCase{8, 1, 64}}) {
+        const uint32_t kvDim = c.headCountKv * c.headDim, qDim = c.headCount * c.headDim, context = 40;
+        const AttentionParams params{c.headCount, c.headCountKv, c.headDim, 1.0f / std::sqrt(float(c.headDim))};
+        Harness harness(2, context, kvDim);
+        cpu::KvLayer reference;
+        reference.keys.assign(size_t(context) * kvDim, 0.0f);
+        reference.values.assign(size_t(context) * kvDim, 0.0f);
+        std::mt19937 random(c.headDim * 3 + c.headCount);
+        cpu::ThreadPool pool(1);
+
+        // A prompt batch of 13 tokens at position 0, then 3 more at position 13, then 1 at 16.
+        uint32_t start = 0;
+        for (const uint32_t rows : {13u, 3u, 1u}) {
+            Graph g;
+            g.tokenCount = rows;
+            const ActivationId q = g.addActivation("q", rows, qDim), k = g.addActivation("k", rows, kvDim);
+            const ActivationId v = g.addActivation("v", rows, kvDim), out = g.addActivation("out", rows, qDim);
+            g.ops.push_back({.kind = OpKind::StoreKv, .a = k, .b = v, .layer = 1});
+            g.ops.push_back({.kind = OpKind::Attention, .dst = out, .a = q, .layer = 1, .attention = params});
+            g.logits = out;
+            const auto inQ = randomFloats(size_t(rows) * qDim, random, 2.0f);
+            const auto inK = randomFloats(size_t(rows) * kvDim, random, 2.0f);
+            const auto inV = randomFloats(size_t(rows) * kvDim, random);
+            const auto actual = runGraph(harness, g, {{q, inQ}, {k, inK}, {v, inV}}, start);
+
+            std::vector<float> expected(size_t(rows) * qDim);
+            cpu::storeKv(reference, kvDim, inK.data(), inV.data(), rows, start);
+            cpu::attention(inQ.data(), rows, start, reference, params, expected.data(), pool);
+            EXPECT_LE(nmse(expected, actual), 5e-4) << c.headCount << "/" << c.headCountKv << " heads, start " << start;
+            EXPECT_TRUE(allFinite(actual));
+            start += rows;
+        }
+    }
+}
+
+TEST(OpsParity, FullContextIsRefused) {
+    CONFIDANT_REQUIRE_GPU();
+    Harness harness(1, 8, 2);
+    Graph g;
+    g.tokenCount = 4;
+    const ActivationId a = g.addActivation("a", 4, 2);
+    g.ops.push_back({.kind = OpKind::Add, .dst = a, .a = a, .b = a});
+    g.logits = a;
+    auto executor = harness.build(g);
+    ASSERT_TRUE(executor);
+    std::vector<float> out(8);
+    const std::vector<TokenId> tokens(4, 0);
+    EXPECT_TRUE(executor->run({tokens, 4}, out));
+    auto refused = executor->run({tokens, 5}, out);
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().message.find("context window"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace confidant::vktest
