@@ -1,4 +1,5 @@
-// Causal attention of one query head of one batch row over the fp16 KV cache [0, start+row]:
+// Causal attention of one query head of one batch row over the fp16 KV cache [first, start+row]
+// (first = 0, or the start of a sliding window), with optionally soft-capped scores (gemma2):
 // scores and their softmax go through a scratch row, then each invocation sums a slice of the
 // output dimensions. One workgroup per (head, row); heads share KV heads in groups (GQA).
 #version 450
@@ -13,6 +14,8 @@ layout(push_constant) uniform Push {
     uint headDim;
     uint scoreStride;  // context length: scratch floats per (row, head)
     float scale;
+    float softCap;          // > 0: score = softCap * tanh(score / softCap)
+    uint slidingWindow;     // > 0: only the last slidingWindow positions are seen
 } pc;
 
 #include "step.glsl"
@@ -56,7 +59,8 @@ void main() {
     const uint lid = gl_LocalInvocationID.x;
     const uint head = gl_WorkGroupID.x;
     const uint row = gl_WorkGroupID.y;
-    const uint length = step.startPosition + row + 1;
+    const uint end = step.startPosition + row + 1;
+    const uint first = pc.slidingWindow > 0 && end > pc.slidingWindow ? end - pc.slidingWindow : 0;
     const uint qBase = (row * pc.headCount + head) * pc.headDim;
     const uint kvDim = pc.headCountKv * pc.headDim;
     const uint kvOffset = (head / (pc.headCount / pc.headCountKv)) * pc.headDim;  // even
@@ -66,21 +70,22 @@ void main() {
     barrier();
 
     float localMax = -1.0 / 0.0;
-    for (uint t = lid; t < length; t += gl_WorkGroupSize.x) {
+    for (uint t = first + lid; t < end; t += gl_WorkGroupSize.x) {
         const uint keyBase = (t * kvDim + kvOffset) >> 1;
         float dotProduct = 0.0;
         for (uint d = 0; d < pc.headDim; d += 2) {
             const vec2 k = unpackHalf2x16(kCache[keyBase + (d >> 1)]);
             dotProduct += query[d] * k.x + query[d + 1] * k.y;
         }
-        const float score = dotProduct * pc.scale;
+        float score = dotProduct * pc.scale;
+        if (pc.softCap > 0.0) score = pc.softCap * tanh(score / pc.softCap);
         scores[scoreBase + t] = score;
         localMax = max(localMax, score);
     }
     const float maxScore = reduceMax(localMax);
 
     float localSum = 0.0;
-    for (uint t = lid; t < length; t += gl_WorkGroupSize.x) {
+    for (uint t = first + lid; t < end; t += gl_WorkGroupSize.x) {
         const float p = exp(scores[scoreBase + t] - maxScore);
         scores[scoreBase + t] = p;
         localSum += p;
@@ -93,7 +98,7 @@ void main() {
     for (uint d = lid; d < pc.headDim; d += gl_WorkGroupSize.x) {
         const uint valueIndex = kvOffset + d;
         float acc = 0.0;
-        for (uint t = 0; t < length; ++t) {
+        for (uint t = first; t < end; ++t) {
             const vec2 v = unpackHalf2x16(vCache[(t * kvDim + valueIndex) >> 1]);
             acc += scores[scoreBase + t] * ((valueIndex & 1u) == 0u ? v.x : v.y);
         }

@@ -163,6 +163,9 @@ Result<std::vector<Dispatch>> GraphExecutor::plan(const ExecutorResources& r, co
                                     m_scores.get(), buffer(op.dst), desc.rows, op.attention, r.cache.contextLength);
                 break;
             case OpKind::SwiGlu: r.kernels.swiGlu(out, buffer(op.a), buffer(op.b), buffer(op.dst), count); break;
+            case OpKind::GeGlu: r.kernels.geGlu(out, buffer(op.a), buffer(op.b), buffer(op.dst), count); break;
+            case OpKind::Scale: r.kernels.scale(out, buffer(op.a), buffer(op.dst), count, op.scalar, 0.0f); break;
+            case OpKind::SoftCap: r.kernels.scale(out, buffer(op.a), buffer(op.dst), count, 1.0f, op.scalar); break;
             case OpKind::Add: r.kernels.add(out, buffer(op.a), buffer(op.b), buffer(op.dst), count); break;
             case OpKind::LastRow: {
                 // A copy, not a kernel: marked by a null pipeline, with the source row's offset in push[0].

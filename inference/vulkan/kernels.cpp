@@ -39,7 +39,9 @@ Result<Kernels> Kernels::create(PipelineLibrary& library, const KernelConfig& co
     if (auto r = make(k.m_rope, "rope", {config.elementwiseGroup}); !r) return r.error();
     if (auto r = make(k.m_storeKv, "store_kv", {config.elementwiseGroup}); !r) return r.error();
     if (auto r = make(k.m_attention, "attention", {config.attentionGroup, k_maxHeadDim}); !r) return r.error();
-    if (auto r = make(k.m_swiGlu, "swiglu", {config.elementwiseGroup}); !r) return r.error();
+    if (auto r = make(k.m_swiGlu, "glu_silu", {config.elementwiseGroup}); !r) return r.error();
+    if (auto r = make(k.m_geGlu, "glu_gelu", {config.elementwiseGroup}); !r) return r.error();
+    if (auto r = make(k.m_scale, "scale", {config.elementwiseGroup}); !r) return r.error();
     if (auto r = make(k.m_add, "add_f32", {config.elementwiseGroup}); !r) return r.error();
     return k;
 }

@@ -62,10 +62,15 @@ struct StoreKvPush {  // store_kv.comp
 };
 struct AttentionPush {  // attention.comp
     uint32_t headCount, headCountKv, headDim, scoreStride;
-    float scale;
+    float scale, softCap;
+    uint32_t slidingWindow;
 };
-struct CountPush {  // swiglu.comp, add_f32.comp
+struct CountPush {  // glu.comp, add_f32.comp
     uint32_t count;
+};
+struct ScalePush {  // scale.comp
+    uint32_t count;
+    float factor, cap;
 };
 
 constexpr uint32_t k_maxHeadDim = 256;
@@ -89,6 +94,9 @@ public:
     void attention(std::vector<Dispatch>& out, VkBuffer q, VkBuffer kCache, VkBuffer vCache, VkBuffer scores,
                    VkBuffer dst, uint32_t rows, const AttentionParams& params, uint32_t scoreStride) const;
     void swiGlu(std::vector<Dispatch>& out, VkBuffer gate, VkBuffer up, VkBuffer dst, uint32_t count) const;
+    void geGlu(std::vector<Dispatch>& out, VkBuffer gate, VkBuffer up, VkBuffer dst, uint32_t count) const;
+    // dst = a * factor, or cap * tanh(a / cap) when cap > 0.
+    void scale(std::vector<Dispatch>& out, VkBuffer a, VkBuffer dst, uint32_t count, float factor, float cap) const;
     void add(std::vector<Dispatch>& out, VkBuffer a, VkBuffer b, VkBuffer dst, uint32_t count) const;
 
 private:
@@ -101,6 +109,8 @@ private:
     VkPipeline m_storeKv = VK_NULL_HANDLE;
     VkPipeline m_attention = VK_NULL_HANDLE;
     VkPipeline m_swiGlu = VK_NULL_HANDLE;
+    VkPipeline m_geGlu = VK_NULL_HANDLE;
+    VkPipeline m_scale = VK_NULL_HANDLE;
     VkPipeline m_add = VK_NULL_HANDLE;
 };
 

@@ -28,7 +28,7 @@ void Kernels::attention(std::vector<Dispatch>& out, VkBuffer q, VkBuffer kCache,
     Dispatch d;
     d.pipeline = m_attention;
     d.buffers = {q, kCache, vCache, scores, dst};
-    d.setPush(AttentionPush{p.headCount, p.headCountKv, p.headDim, scoreStride, p.scale});
+    d.setPush(AttentionPush{p.headCount, p.headCountKv, p.headDim, scoreStride, p.scale, p.softCap, p.slidingWindow});
     d.groups = {p.headCount, rows, 1};
     out.push_back(d);
 }

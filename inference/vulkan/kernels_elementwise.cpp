@@ -22,6 +22,24 @@ void Kernels::swiGlu(std::vector<Dispatch>& out, VkBuffer gate, VkBuffer up, VkB
     out.push_back(d);
 }
 
+void Kernels::geGlu(std::vector<Dispatch>& out, VkBuffer gate, VkBuffer up, VkBuffer dst, uint32_t count) const {
+    Dispatch d;
+    d.pipeline = m_geGlu;
+    d.buffers = {gate, up, dst};
+    d.setPush(CountPush{count});
+    d.groups = {divideRoundingUp(count, m_config.elementwiseGroup), 1, 1};
+    out.push_back(d);
+}
+
+void Kernels::scale(std::vector<Dispatch>& out, VkBuffer a, VkBuffer dst, uint32_t count, float factor, float cap) const {
+    Dispatch d;
+    d.pipeline = m_scale;
+    d.buffers = {a, dst};
+    d.setPush(ScalePush{count, factor, cap});
+    d.groups = {divideRoundingUp(count, m_config.elementwiseGroup), 1, 1};
+    out.push_back(d);
+}
+
 void Kernels::add(std::vector<Dispatch>& out, VkBuffer a, VkBuffer b, VkBuffer dst, uint32_t count) const {
     Dispatch d;
     d.pipeline = m_add;
