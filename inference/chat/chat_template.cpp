@@ -210,6 +210,40 @@ Result<std::string> renderChat(const ChatTemplate& chatTemplate, const std::vect
     return makeError("chat template error: " + details.message + where);
 }
 
+namespace {
+
+jinja::Value valueFromJson(const nlohmann::ordered_json& j) {
+    switch (j.type()) {
+        case nlohmann::ordered_json::value_t::null: return jinja::Value(nullptr);
+        case nlohmann::ordered_json::value_t::boolean: return jinja::Value(j.get<bool>());
+        case nlohmann::ordered_json::value_t::number_integer: return jinja::Value(j.get<int64_t>());
+        case nlohmann::ordered_json::value_t::number_unsigned:
+            if (j.get<uint64_t>() > uint64_t(INT64_MAX)) return jinja::Value(j.get<double>());
+            return jinja::Value(int64_t(j.get<uint64_t>()));
+        case nlohmann::ordered_json::value_t::number_float: return jinja::Value(j.get<double>());
+        case nlohmann::ordered_json::value_t::string: return jinja::Value(j.get<std::string>());
+        case nlohmann::ordered_json::value_t::array: {
+            std::vector<jinja::Value> items;
+            for (const auto& item : j) items.push_back(valueFromJson(item));
+            return jinja::Value::list(std::move(items));
+        }
+        case nlohmann::ordered_json::value_t::object: {
+            jinja::Value d = jinja::Value::dict();
+            for (const auto& [k, v] : j.items()) d.asDict().set(jinja::Value(k), valueFromJson(v));
+            return d;
+        }
+        default: return jinja::Value(nullptr);
+    }
+}
+
+}  // namespace
+
+Result<jinja::Value> jsonToValue(std::string_view json) {
+    auto parsed = nlohmann::ordered_json::parse(json.begin(), json.end(), nullptr, false);
+    if (parsed.is_discarded()) return makeError("not valid JSON");
+    return valueFromJson(parsed);
+}
+
 Result<std::vector<ChatMessage>> parseConversationJson(std::string_view json) {
     nlohmann::json parsed = nlohmann::json::parse(json.begin(), json.end(), nullptr, false);
     if (parsed.is_discarded()) return makeError("the conversation is not valid JSON");

@@ -65,6 +65,9 @@ private:
 Result<std::string> renderChat(const ChatTemplate& chatTemplate, const std::vector<ChatMessage>& messages,
                                const RenderOptions& options, jinja::TemplateFailure* failure = nullptr);
 
+// A JSON document as a template value (objects keep their key order), e.g. tool definitions.
+Result<jinja::Value> jsonToValue(std::string_view json);
+
 // A JSON array of {"role": ..., "content": ...} objects.
 Result<std::vector<ChatMessage>> parseConversationJson(std::string_view json);
 

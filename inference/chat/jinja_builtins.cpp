@@ -168,17 +168,14 @@ Value splitString(const std::string& s, const Value* sepArg, int64_t maxSplit, b
         }
         if (maxSplit >= 0 && int64_t(words.size()) > maxSplit + 1) {
             if (!fromRight) {
+                // The remainder keeps its trailing whitespace, as in Python.
                 std::vector<std::pair<size_t, size_t>> kept(words.begin(), words.begin() + maxSplit);
-                size_t end = u.size();
-                while (end > 0 && isPythonSpace(u[end - 1])) --end;
-                kept.emplace_back(words[size_t(maxSplit)].first, end);
+                kept.emplace_back(words[size_t(maxSplit)].first, u.size());
                 words = kept;
             } else {
                 std::vector<std::pair<size_t, size_t>> kept;
-                size_t begin = 0;
-                while (begin < u.size() && isPythonSpace(u[begin])) ++begin;
                 const size_t firstKept = words.size() - size_t(maxSplit);
-                kept.emplace_back(begin, words[firstKept - 1].second);
+                kept.emplace_back(0, words[firstKept - 1].second);
                 kept.insert(kept.end(), words.begin() + long(firstKept), words.end());
                 words = kept;
             }
@@ -785,7 +782,9 @@ bool runTest(Interpreter&, const std::string& name, const Value& v, const CallAr
     }
     if (name == "sameas") {
         const Value& o = other();
-        if (v.isNone() || v.isBool() || o.isNone() || o.isBool()) return v.typeName() == o.typeName() && v.equals(o);
+        // CPython shares None, booleans, small ints and interned strings: equal ones are the same object.
+        if (v.isNone() || v.isBool() || o.isNone() || o.isBool() || v.isInt() || v.isString())
+            return v.typeName() == o.typeName() && v.equals(o);
         if (v.isList() && o.isList()) return &v.asList() == &o.asList();
         if (v.isDict() && o.isDict()) return &v.asDict() == &o.asDict();
         return false;

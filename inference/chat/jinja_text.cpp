@@ -111,7 +111,10 @@ bool isDigit(char32_t c) { return c >= '0' && c <= '9'; }
 
 std::string upperString(std::string_view text) {
     std::string out;
-    for (char32_t c : decodeUtf8(text)) appendUtf8(out, toUpper(c));
+    for (char32_t c : decodeUtf8(text)) {
+        if (c == 0xdf) out += "SS";  // Python's full case mapping: 'ß'.upper() == 'SS'
+        else appendUtf8(out, toUpper(c));
+    }
     return out;
 }
 
