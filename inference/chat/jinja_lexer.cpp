@@ -352,11 +352,18 @@ private:
         return i + 1;
     }
 
+    // Tokens arrive in source order, so the column is counted on from the previous position.
     void position(size_t offset, Token& t) const {
         const auto it = std::upper_bound(m_lineStarts.begin(), m_lineStarts.end(), offset);
         const size_t lineStart = *(it - 1);
         t.line = int(it - m_lineStarts.begin());
-        t.column = int(codePointCount(std::string_view(m_src).substr(lineStart, offset - lineStart))) + 1;
+        if (m_lastOffset < lineStart || m_lastOffset > offset) {
+            m_lastOffset = lineStart;
+            m_lastColumn = 1;
+        }
+        m_lastColumn += int(codePointCount(std::string_view(m_src).substr(m_lastOffset, offset - m_lastOffset)));
+        m_lastOffset = offset;
+        t.column = m_lastColumn;
     }
 
     [[noreturn]] void syntaxError(size_t offset, std::string message) const {
@@ -369,6 +376,8 @@ private:
     LexOptions m_options;
     std::vector<size_t> m_lineStarts;
     std::vector<Token> m_tokens;
+    mutable size_t m_lastOffset = 0;
+    mutable int m_lastColumn = 1;
 };
 
 std::string normalizeNewlines(std::string_view source, bool keepTrailingNewline) {

@@ -597,6 +597,8 @@ private:
 
     ExprPtr parseCall(ExprPtr callee) {
         auto n = exprNode(ExprKind::Call, current());
+        n->line = callee->line;  // a failing call is reported where the callee is named
+        n->column = callee->column;
         n->children.push_back(std::move(callee));
         parseArguments(*n);
         return n;
