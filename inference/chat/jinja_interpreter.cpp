@@ -381,7 +381,9 @@ Value Interpreter::getAttribute(const Value& object, const std::string& name) {
     }
     Value method = boundMethod(*this, object, name);
     if (!method.isUndefined()) return method;
-    return Value::undefined("'" + object.typeName() + " object' has no attribute '" + name + "'");
+    // Jinja2's wording: "'None' has no attribute 'x'", "'str object' has no attribute 'x'".
+    const std::string owner = object.isNone() ? "None" : object.typeName() + " object";
+    return Value::undefined("'" + owner + "' has no attribute '" + name + "'");
 }
 
 Value Interpreter::getItem(const Value& object, const Value& key) {
@@ -402,10 +404,11 @@ Value Interpreter::getItem(const Value& object, const Value& key) {
             if (i < 0) i += int64_t(s.size());
             if (i >= 0 && i < int64_t(s.size())) return Value(encodeUtf8(s.substr(size_t(i), 1)));
         }
-        return Value::undefined("'" + object.typeName() + " object' has no element " + std::to_string(key.asInt()));
+        return Value::undefined(object.typeName() + " object has no element " + std::to_string(key.asInt()));
     }
     if (key.isString()) return getAttribute(object, key.asString());
-    return Value::undefined("'" + object.typeName() + " object' has no element " + key.repr());
+    return Value::undefined((object.isNone() ? std::string("None") : object.typeName() + " object") + " has no element " +
+                            key.repr());
 }
 
 Value Interpreter::eval(const Expr& expr) {
