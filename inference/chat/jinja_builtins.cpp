@@ -582,8 +582,24 @@ Value runFilter(Interpreter& in, const std::string& name, const Value& input, co
         return Value(replaceString(in, s, args.positional[0].str(), args.positional[1].str(), intArg(args, 2, "count", -1)));
     }
     if (name == "tojson") {
-        const Value* indent = arg(args, 0, "indent");
-        std::string json = input.toJson(indent && indent->isInt() ? int(std::clamp<int64_t>(indent->asInt(), 0, 64)) : -1);
+        // Hugging Face's tojson: json.dumps(x, ensure_ascii=False, indent=None, separators=None, sort_keys=False).
+        Value::JsonFormat format;
+        if (const Value* indent = arg(args, 0, "indent"); indent && !indent->isNone()) {
+            format.pretty = true;
+            if (indent->isString()) format.indent = indent->asString();
+            else if (indent->isInt()) format.indent = std::string(size_t(std::clamp<int64_t>(indent->asInt(), 0, 64)), ' ');
+            else fail("tojson indent must be an integer or a string, not " + indent->typeName());
+        }
+        format.ensureAscii = boolArg(args, 1, "ensure_ascii", false);
+        if (const Value* separators = arg(args, 2, "separators"); separators && !separators->isNone()) {
+            if (!separators->isList() || separators->asList().items.size() != 2 || !separators->asList().items[0].isString() ||
+                !separators->asList().items[1].isString())
+                fail("tojson separators must be a pair of strings");
+            format.itemSeparator = separators->asList().items[0].asString();
+            format.keySeparator = separators->asList().items[1].asString();
+        }
+        format.sortKeys = boolArg(args, 3, "sort_keys", false);
+        std::string json = input.toJson(format);
         in.checkSize(json.size());
         return Value(std::move(json));
     }

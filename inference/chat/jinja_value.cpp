@@ -1,6 +1,7 @@
 // Python semantics of template values: truth, str() and repr(), equality, and json.dumps output.
 #include "chat/jinja_value.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -118,10 +119,14 @@ std::string reprString(const std::string& s) {
     return out;
 }
 
-void jsonString(std::string& out, const std::string& s) {
+void jsonString(std::string& out, const std::string& s, bool ensureAscii) {
     out += '"';
-    for (char ch : s) {
-        const auto c = static_cast<unsigned char>(ch);
+    const auto escape = [&](unsigned code) {
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "\\u%04x", code);
+        out += buf;
+    };
+    for (char32_t c : decodeUtf8(s)) {
         switch (c) {
             case '"': out += "\\\""; break;
             case '\\': out += "\\\\"; break;
@@ -132,11 +137,17 @@ void jsonString(std::string& out, const std::string& s) {
             case '\f': out += "\\f"; break;
             default:
                 if (c < 0x20) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", unsigned(c));
-                    out += buf;
+                    escape(unsigned(c));
+                } else if (ensureAscii && c >= 0x80) {
+                    if (c >= 0x10000) {
+                        const char32_t v = c - 0x10000;
+                        escape(unsigned(0xd800 + (v >> 10)));
+                        escape(unsigned(0xdc00 + (v & 0x3ff)));
+                    } else {
+                        escape(unsigned(c));
+                    }
                 } else {
-                    out += ch;
+                    appendUtf8(out, c);
                 }
         }
     }
@@ -149,45 +160,59 @@ std::string jsonFloat(double d) {
     return formatPythonFloat(d);
 }
 
-void jsonValue(std::string& out, const Value& v, int indent, int level) {
+std::string jsonKey(const Value& key, bool ensureAscii) {
+    std::string out;
+    if (key.isString()) jsonString(out, key.asString(), ensureAscii);
+    else if (key.isNone()) out = "\"null\"";
+    else if (key.isBool()) out = key.asBool() ? "\"true\"" : "\"false\"";
+    else if (key.isInt()) out = "\"" + std::to_string(key.asInt()) + "\"";
+    else if (key.isFloat()) out = "\"" + jsonFloat(key.asDouble()) + "\"";
+    else fail("keys must be str, int, float, bool or None, not " + key.typeName());
+    return out;
+}
+
+void jsonValue(std::string& out, const Value& v, const Value::JsonFormat& f, int level) {
+    const std::string& itemSep = *f.itemSeparator;
     const auto newline = [&](int depth) {
+        if (!f.pretty) return;
         out += '\n';
-        out.append(size_t(indent) * size_t(depth), ' ');
+        for (int i = 0; i < depth; ++i) out += f.indent;
     };
     if (v.isNone()) out += "null";
     else if (v.isBool()) out += v.asBool() ? "true" : "false";
     else if (v.isInt()) out += std::to_string(v.asInt());
     else if (v.isFloat()) out += jsonFloat(v.asDouble());
-    else if (v.isString()) jsonString(out, v.asString());
+    else if (v.isString()) jsonString(out, v.asString(), f.ensureAscii);
     else if (v.isList()) {
         const auto& items = v.asList().items;
         if (items.empty()) { out += "[]"; return; }
         out += '[';
         for (size_t i = 0; i < items.size(); ++i) {
-            if (i) out += indent >= 0 ? "," : ", ";
-            if (indent >= 0) newline(level + 1);
-            jsonValue(out, items[i], indent, level + 1);
+            if (i) out += itemSep;
+            newline(level + 1);
+            jsonValue(out, items[i], f, level + 1);
         }
-        if (indent >= 0) newline(level);
+        newline(level);
         out += ']';
     } else if (v.isDict()) {
-        const auto& items = v.asDict().items;
+        std::vector<const std::pair<Value, Value>*> items;
+        for (const auto& item : v.asDict().items) items.push_back(&item);
         if (items.empty()) { out += "{}"; return; }
+        if (f.sortKeys) {
+            std::stable_sort(items.begin(), items.end(), [](const auto* a, const auto* b) {
+                if (!a->first.isString() || !b->first.isString()) fail("sort_keys needs string keys");
+                return a->first.asString() < b->first.asString();
+            });
+        }
         out += '{';
         for (size_t i = 0; i < items.size(); ++i) {
-            if (i) out += indent >= 0 ? "," : ", ";
-            if (indent >= 0) newline(level + 1);
-            const Value& key = items[i].first;
-            if (key.isString()) jsonString(out, key.asString());
-            else if (key.isNone()) out += "\"null\"";
-            else if (key.isBool()) out += key.asBool() ? "\"true\"" : "\"false\"";
-            else if (key.isInt()) out += "\"" + std::to_string(key.asInt()) + "\"";
-            else if (key.isFloat()) out += "\"" + jsonFloat(key.asDouble()) + "\"";
-            else fail("keys must be str, int, float, bool or None, not " + key.typeName());
-            out += ": ";
-            jsonValue(out, items[i].second, indent, level + 1);
+            if (i) out += itemSep;
+            newline(level + 1);
+            out += jsonKey(items[i]->first, f.ensureAscii);
+            out += f.keySeparator;
+            jsonValue(out, items[i]->second, f, level + 1);
         }
-        if (indent >= 0) newline(level);
+        newline(level);
         out += '}';
     } else if (v.isUndefined()) {
         fail("Object of type Undefined is not JSON serializable");
@@ -276,10 +301,19 @@ bool Value::equals(const Value& other) const {
     return false;
 }
 
-std::string Value::toJson(int indent) const {
+std::string Value::toJson(const JsonFormat& format) const {
+    JsonFormat f = format;
+    if (!f.itemSeparator) f.itemSeparator = f.pretty ? "," : ", ";
     std::string out;
-    jsonValue(out, *this, indent, 0);
+    jsonValue(out, *this, f, 0);
     return out;
+}
+
+std::string Value::toJson(int indent) const {
+    JsonFormat f;
+    f.pretty = indent >= 0;
+    f.indent = std::string(size_t(std::max(indent, 0)), ' ');
+    return toJson(f);
 }
 
 }  // namespace confidant::inference::jinja

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -88,9 +89,18 @@ public:
 
     // Python ==, with 1 == 1.0 == True; lists and dicts compare by content.
     bool equals(const Value& other) const;
-    // JSON as Python's json.dumps(value, ensure_ascii=False, indent=indent) writes it
-    // (indent < 0: one line with ", " and ": " separators). Throws TemplateFailure for values JSON lacks.
-    std::string toJson(int indent = -1) const;
+    // JSON as Python's json.dumps writes it (Hugging Face's tojson passes ensure_ascii=False).
+    // Throws TemplateFailure for values JSON lacks.
+    struct JsonFormat {
+        bool pretty = false;         // indent given: one item per line
+        std::string indent;          // the indentation unit when pretty
+        std::optional<std::string> itemSeparator;  // default: ", " on one line, "," when pretty
+        std::string keySeparator = ": ";
+        bool ensureAscii = false;    // escape non-ASCII characters as \uXXXX
+        bool sortKeys = false;
+    };
+    std::string toJson(const JsonFormat& format) const;
+    std::string toJson(int indent = -1) const;  // indent < 0: one line
 
 private:
     using Storage = std::variant<Undefined, std::nullptr_t, bool, int64_t, double, std::string,

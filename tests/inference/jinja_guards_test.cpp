@@ -153,6 +153,23 @@ TEST(JinjaTemplate, OneParsedTemplateRendersOnManyThreads) {
     EXPECT_EQ(results[3], "012345");
 }
 
+TEST(JinjaTemplate, TojsonTakesJsonDumpsOptions) {
+    // Expected output from Python: json.dumps with the same arguments.
+    Variables variables = {{"x", Value::dict()}};
+    DictData& x = variables[0].second.asDict();
+    x.set(Value("b"), Value("\u00fc\U0001F642\u0007"));
+    x.set(Value("a"), Value::list({Value(1.5), Value(nullptr), Value(true)}));
+    const Rendered r = render("{{ x|tojson(ensure_ascii=True) }}|{{ x|tojson(separators=(',', ':')) }}|"
+                              "{{ x|tojson(sort_keys=true, indent=1) }}|{{ [[], {}, [1]]|tojson(indent=2) }}",
+                              {}, variables);
+    ASSERT_TRUE(r.ok) << r.text;
+    EXPECT_EQ(r.text,
+              "{\"b\": \"\\u00fc\\ud83d\\ude42\\u0007\", \"a\": [1.5, null, true]}|"
+              "{\"b\":\"\u00fc\U0001F642\\u0007\",\"a\":[1.5,null,true]}|"
+              "{\n \"a\": [\n  1.5,\n  null,\n  true\n ],\n \"b\": \"\u00fc\U0001F642\\u0007\"\n}|"
+              "[\n  [],\n  {},\n  [\n    1\n  ]\n]");
+}
+
 TEST(JinjaTemplate, PythonFloatFormatting) {
     EXPECT_EQ(formatPythonFloat(1.0), "1.0");
     EXPECT_EQ(formatPythonFloat(0.1 + 0.2), "0.30000000000000004");
