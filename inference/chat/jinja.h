@@ -28,7 +28,7 @@ struct TemplateOptions {
 struct RenderLimits {
     size_t maxOutputBytes = size_t(16) << 20;  // the whole prompt, and any string built on the way
     int maxCallDepth = 100;                    // nested macro calls
-    int maxEvalDepth = 1000;                   // nested statements and expressions being evaluated
+    int maxEvalDepth = 500;  // nested statements and expressions being evaluated (needs about 0.5 MiB of stack)
     uint64_t maxLoopIterations = 10'000'000;   // all loop iterations of one render together
     uint64_t maxRangeLength = 1'000'000;       // range() results
 };
