@@ -3,6 +3,7 @@
 // template's message where Jinja2 raised. Runs the CLI that CTest names in $CONFIDANT_CLI.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -130,6 +131,39 @@ TEST_F(TemplateCommand, RejectsBadInput) {
                  m_dir / "e.txt");
     EXPECT_EQ(run.status, 1);
     EXPECT_NE(run.err.find("line 2, column 7"), std::string::npos) << run.err;
+}
+
+TEST_F(TemplateCommand, ChatAnswersOneShotAndInteractively) {
+    CONFIDANT_TESTDATA_FILE(model, "models/stories260K.gguf");  // llama, no chat template: the llama2 fallback
+    std::ofstream(m_dir / "conv.json") << R"([{"role": "user", "content": "Once upon a time"}])";
+    const std::vector<std::string> oneShot = {"chat", "-m", model.string(), "--messages", (m_dir / "conv.json").string(),
+                                              "--temp", "0", "-n", "24"};
+    const CliRun first = runCli(m_cli, oneShot, m_dir / "e1.txt");
+    ASSERT_EQ(first.status, 0) << first.err;
+    EXPECT_FALSE(first.out.empty());
+    EXPECT_NE(first.err.find("[chat template: the built-in llama2 template]"), std::string::npos) << first.err;
+    const CliRun again = runCli(m_cli, oneShot, m_dir / "e2.txt");
+    EXPECT_EQ(again.out, first.out);  // greedy decoding is deterministic
+
+    // Two turns: the second prompt starts with the first turn, so the session reuses its cache.
+    std::ofstream(m_dir / "input.txt") << "Hello\nTell me more\n/exit\n";
+    std::string command = quote(m_cli) + " chat -m " + quote(model.string()) + " --system Kind --temp 0 -n 8 < " +
+                          quote((m_dir / "input.txt").string()) + " 2>" + quote((m_dir / "e3.txt").string());
+    FILE* pipe = popen(command.c_str(), "r");
+    ASSERT_NE(pipe, nullptr);
+    char buf[4096];
+    std::string out;
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+    ASSERT_EQ(pclose(pipe), 0);
+    const std::string err = readFile(m_dir / "e3.txt");
+    const size_t firstStats = err.find("[prompt: ");
+    ASSERT_NE(firstStats, std::string::npos) << err;
+    const size_t secondStats = err.find("[prompt: ", firstStats + 1);
+    ASSERT_NE(secondStats, std::string::npos) << err;
+    EXPECT_NE(err.find("(0 reused)"), std::string::npos) << err;
+    EXPECT_EQ(err.find("(0 reused)", secondStats), std::string::npos) << "the second turn should reuse the first: " << err;
+    EXPECT_GE(std::count(out.begin(), out.end(), '\n'), 2) << out;  // each reply ends its line
 }
 
 }  // namespace
