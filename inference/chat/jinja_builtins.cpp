@@ -479,7 +479,7 @@ int compareValues(const Value& a, const Value& b, bool caseSensitive) {
         const int c = x.asString().compare(y.asString());
         return c < 0 ? -1 : c > 0 ? 1 : 0;
     }
-    if (a.isList() && b.isList()) {
+    if (a.isList() && b.isList() && a.asList().tuple == b.asList().tuple) {
         const auto& x = a.asList().items;
         const auto& y = b.asList().items;
         for (size_t i = 0; i < std::min(x.size(), y.size()); ++i) {
@@ -504,7 +504,10 @@ bool containsValue(const Value& container, const Value& item) {
             if (v.equals(item)) return true;
         return false;
     }
-    if (container.isDict()) return container.asDict().find(item) != nullptr;
+    if (container.isDict()) {
+        if ((item.isList() && !item.asList().tuple) || item.isDict()) fail("unhashable type: '" + item.typeName() + "'");
+        return container.asDict().find(item) != nullptr;
+    }
     fail("argument of type '" + container.typeName() + "' is not iterable");
 }
 
@@ -632,7 +635,6 @@ Value runFilter(Interpreter& in, const std::string& name, const Value& input, co
         return items.empty() ? Value::undefined("No first item, sequence was empty.") : items.front();
     }
     if (name == "last") {
-        if (input.isDict()) fail("'dict' object is not reversible");
         const std::vector<Value> items = iterate(input);
         return items.empty() ? Value::undefined("No last item, sequence was empty.") : items.back();
     }
@@ -713,6 +715,7 @@ Value runFilter(Interpreter& in, const std::string& name, const Value& input, co
         if (args.positional.empty()) fail("attr needs an attribute name");
         return in.getAttribute(input, requireString(args.positional[0], "attr"));
     }
+    if ((name == "int" || name == "float") && input.isUndefined()) failUndefined(input);
     if (name == "int") {
         const Value* fallback = arg(args, 0, "default");
         return toInteger(input, fallback ? *fallback : Value(int64_t(0)));
@@ -729,9 +732,12 @@ Value runFilter(Interpreter& in, const std::string& name, const Value& input, co
         if (!input.isNumber()) fail("round needs a number, not " + input.typeName());
         const int64_t precision = intArg(args, 0, "precision", 0);
         const std::string method = stringArg(args, 1, "method", "common");
+        if (method != "common" && method != "ceil" && method != "floor") fail("method must be common, ceil or floor");
+        if (method == "common" && input.isInt() && precision >= 0) return Value(input.asInt());  // Python: round(int) is int
         const double scale = std::pow(10.0, double(precision));
         const double x = input.asDouble() * scale;
-        const double r = method == "ceil" ? std::ceil(x) : method == "floor" ? std::floor(x) : std::round(x);
+        // Python's round() rounds halves to even; ceil and floor are math.ceil and math.floor.
+        const double r = method == "ceil" ? std::ceil(x) : method == "floor" ? std::floor(x) : std::nearbyint(x);
         return Value(r / scale);
     }
     if (name == "format") {
@@ -788,13 +794,20 @@ bool runTest(Interpreter&, const std::string& name, const Value& v, const CallAr
     if (name == "upper") return v.isString() && upperString(v.asString()) == v.asString();
     if (name == "odd" || name == "even" || name == "divisibleby") {
         if (v.isUndefined()) failUndefined(v);
-        if (!v.isInt()) fail("the test '" + name + "' needs an integer, not " + v.typeName());
-        if (name == "divisibleby") {
-            const Value& d = other();
-            if (!d.isInt() || d.asInt() == 0) fail("divisibleby needs a non-zero integer");
-            return v.asInt() % d.asInt() == 0;
+        const Value divisor = name == "divisibleby" ? other() : Value(int64_t(2));
+        if (!v.isNumber() || !divisor.isNumber())
+            fail("the test '" + name + "' needs numbers, not " + v.typeName() + " and " + divisor.typeName());
+        if (divisor.asDouble() == 0) fail("integer division or modulo by zero");
+        double r;
+        if (v.isFloat() || divisor.isFloat()) {
+            r = std::fmod(v.asDouble(), divisor.asDouble());
+            if (r != 0 && ((r < 0) != (divisor.asDouble() < 0))) r += divisor.asDouble();
+        } else {
+            int64_t m = v.asInt() % divisor.asInt();
+            if (m != 0 && ((m < 0) != (divisor.asInt() < 0))) m += divisor.asInt();
+            r = double(m);
         }
-        return (v.asInt() % 2 != 0) == (name == "odd");
+        return name == "odd" ? r == 1 : r == 0;
     }
     if (name == "sameas") {
         const Value& o = other();

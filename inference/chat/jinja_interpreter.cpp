@@ -575,6 +575,9 @@ Value Interpreter::evalBinary(const std::string& op, const Value& left, const Va
                     if (!checkedMul(r, base, r)) fail("integer overflow in '**'");
                 return Value(r);
             }
+            if (left.asDouble() == 0 && right.asDouble() < 0) fail("0.0 cannot be raised to a negative power");
+            if (left.asDouble() < 0 && right.asDouble() != std::floor(right.asDouble()))
+                fail("a negative number raised to a fractional power is complex, which templates do not support");
             return Value(std::pow(left.asDouble(), right.asDouble()));
         }
         return unsupported();

@@ -194,6 +194,8 @@ z)J"},
      R"J(5)J"},
     {R"J({{ 'a' is in 'abc' }} {{ 1 is eq 1 }} {{ 3 is gt 2 }} {{ messages is sequence }} {{ 'x' is sameas 'x' }} {{ none is sameas none }})J",
      R"J(True True True True True True)J"},
+    {R"J({{ 7|round }} {{ 2.5|round }} {{ 3.5|round }} {{ 2.567|round(1, 'floor') }} {{ 2.5 is odd }} {{ -3 is odd }} {{ 9 is divisibleby 3.0 }} {{ d|last }} {{ d|first }})J",
+     R"J(7 2.0 4.0 2.5 False True True items b)J"},
     {R"J({{ [1, [2, 3]] == [1, [2, 3]] }} {{ {'a': 1} == {'a': 1} }} {{ 1 == 1.0 }} {{ true == 1 }} {{ 'a' < 'b' }} {{ [1, 2] < [1, 3] }})J",
      R"J(True True True True True True)J"},
     {R"J(X
@@ -236,6 +238,10 @@ c)J"},
     {R"J({{ 1 < 'a' }})J", nullptr},  // TypeError
     {R"J({% set a.b = 1 %})J", nullptr},  // TemplateRuntimeError
     {R"J({{ zz() }})J", nullptr},  // UndefinedError
+    {R"J({{ zz|int }})J", nullptr},  // UndefinedError
+    {R"J({{ [1] in d }})J", nullptr},  // TypeError
+    {R"J({{ x[1:] }})J", nullptr},  // UndefinedError
+    {R"J({{ 0 ** -1.5 }})J", nullptr},  // ZeroDivisionError
 };
 
 jinja::Variables contextVariables() {
