@@ -258,8 +258,9 @@ Interpreter::Flow Interpreter::execFor(const Stmt& stmt) {
         }
         items = std::move(kept);
     }
-    if (items.empty()) return execBody(stmt.elseBody);  // the else body belongs to the enclosing loop
-
+    // Jinja2 runs the else body unless some iteration reached the end of the loop body: a loop
+    // left by break (or whose iterations all ended in continue) runs it too.
+    bool runElse = true;
     const int64_t length = int64_t(items.size());
     for (int64_t i = 0; i < length; ++i) {
         countIteration();
@@ -287,7 +288,9 @@ Interpreter::Flow Interpreter::execFor(const Stmt& stmt) {
         const Flow flow = execBody(stmt.body);
         m_scope = outer;
         if (flow == Flow::Break) break;
+        if (flow == Flow::Normal) runElse = false;
     }
+    if (runElse && !stmt.elseBody.empty()) return execBody(stmt.elseBody);  // its break/continue belong to an outer loop
     return Flow::Normal;
 }
 

@@ -196,6 +196,8 @@ z)J"},
      R"J(True True True True True True)J"},
     {R"J({{ 7|round }} {{ 2.5|round }} {{ 3.5|round }} {{ 2.567|round(1, 'floor') }} {{ 2.5 is odd }} {{ -3 is odd }} {{ 9 is divisibleby 3.0 }} {{ d|last }} {{ d|first }})J",
      R"J(7 2.0 4.0 2.5 False True True items b)J"},
+    {R"J({% for x in l %}{{ x }}{% break %}{% else %}E{% endfor %}|{% for x in l %}{% if x > 1 %}{% continue %}{% endif %}{{ x }}{% else %}E{% endfor %}|{% for x in l %}{% continue %}{% else %}E{% endfor %})J",
+     R"J(3E|1|E)J"},
     {R"J({{ [1, [2, 3]] == [1, [2, 3]] }} {{ {'a': 1} == {'a': 1} }} {{ 1 == 1.0 }} {{ true == 1 }} {{ 'a' < 'b' }} {{ [1, 2] < [1, 3] }})J",
      R"J(True True True True True True)J"},
     {R"J(X
