@@ -86,11 +86,14 @@ std::vector<std::string> splitLines(const std::string& s, bool keepEnds) {
 }
 
 std::string pythonTitle(const std::string& s) {
+    const std::u32string u = decodeUtf8(s);
     std::string out;
     bool previousCased = false;
-    for (char32_t c : decodeUtf8(s)) {
-        const bool cased = isCased(c);
-        appendUtf8(out, cased ? (previousCased ? toLower(c) : toUpper(c)) : c);
+    for (size_t i = 0; i < u.size(); ++i) {
+        const bool cased = isCased(u[i]);
+        if (!cased) appendUtf8(out, u[i]);
+        else if (previousCased) appendLower(out, u, i);
+        else appendTitle(out, u[i]);
         previousCased = cased;
     }
     return out;
@@ -99,23 +102,28 @@ std::string pythonTitle(const std::string& s) {
 std::string capitalize(const std::string& s) {
     const std::u32string u = decodeUtf8(s);
     std::string out;
-    for (size_t i = 0; i < u.size(); ++i) appendUtf8(out, i == 0 ? toUpper(u[i]) : toLower(u[i]));
+    for (size_t i = 0; i < u.size(); ++i) {
+        if (i == 0) appendTitle(out, u[i]);
+        else appendLower(out, u, i);
+    }
     return out;
 }
 
-// Jinja2's title filter: words begin after runs of '-', whitespace, '(', '{', '[' or '<'.
+// Jinja2's title filter: words begin after runs of '-', whitespace, '(', '{', '[' or '<'; each
+// word is item[0].upper() + item[1:].lower().
 std::string jinjaTitle(const std::string& s) {
+    const std::u32string u = decodeUtf8(s);
     std::string out;
-    bool wordStart = true;
-    for (char32_t c : decodeUtf8(s)) {
-        const bool separator = c == '-' || c == '(' || c == '{' || c == '[' || c == '<' || isPythonSpace(c);
-        if (separator) {
-            appendUtf8(out, c);
-            wordStart = true;
-        } else {
-            appendUtf8(out, wordStart ? toUpper(c) : toLower(c));
-            wordStart = false;
-        }
+    size_t i = 0;
+    while (i < u.size()) {
+        const auto separator = [&](char32_t c) { return c == '-' || c == '(' || c == '{' || c == '[' || c == '<' || isPythonSpace(c); };
+        size_t j = i;
+        const bool sep = separator(u[i]);
+        while (j < u.size() && separator(u[j]) == sep) ++j;
+        appendUpper(out, u[i]);
+        const std::u32string rest = u.substr(i + 1, j - i - 1);  // lower-cased on its own, as Python does
+        for (size_t k = 0; k < rest.size(); ++k) appendLower(out, rest, k);
+        i = j;
     }
     return out;
 }
@@ -166,7 +174,7 @@ Value splitString(const std::string& s, const Value* sepArg, int64_t maxSplit, b
             words.emplace_back(i, j);
             i = j;
         }
-        if (maxSplit >= 0 && int64_t(words.size()) > maxSplit + 1) {
+        if (maxSplit >= 0 && int64_t(words.size()) > maxSplit) {
             if (!fromRight) {
                 // The remainder keeps its trailing whitespace, as in Python.
                 std::vector<std::pair<size_t, size_t>> kept(words.begin(), words.begin() + maxSplit);
@@ -870,7 +878,11 @@ Value boundMethod(Interpreter& in, const Value& object, const std::string& name)
             if (name == "capitalize") return Value(capitalize(s));
             if (name == "swapcase") {
                 std::string out;
-                for (char32_t c : decodeUtf8(s)) appendUtf8(out, toUpper(c) != c ? toUpper(c) : toLower(c));
+                const std::u32string u = decodeUtf8(s);
+                for (size_t i = 0; i < u.size(); ++i) {
+                    if (toUpper(u[i]) != u[i] || u[i] == 0xdf) appendUpper(out, u[i]);
+                    else appendLower(out, u, i);
+                }
                 return Value(out);
             }
             if (name == "find" || name == "rfind" || name == "count") {

@@ -100,27 +100,53 @@ char32_t toLower(char32_t c) {
     return c;
 }
 
-bool isCased(char32_t c) { return toUpper(c) != c || toLower(c) != c; }
+bool isCased(char32_t c) { return toUpper(c) != c || toLower(c) != c || c == 0xdf; }
 
 bool isAlpha(char32_t c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= 0xc0 && c != 0xd7 && c != 0xf7 && !isPythonSpace(c) &&
-                                                                   !(c >= 0x2000 && c <= 0x2bff) && !(c >= 0x3000 && c <= 0x303f));
+    // Letters of all scripts, approximated: everything from U+00C0 up except punctuation, symbol,
+    // emoji and private-use blocks.
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= 0xc0 && c != 0xd7 && c != 0xf7 && !isPythonSpace(c) && !(c >= 0x2000 && c <= 0x2bff) &&
+            !(c >= 0x3000 && c <= 0x303f) && !(c >= 0xd800 && c <= 0xf8ff) && !(c >= 0xfe00 && c <= 0xfe0f) &&
+            !(c >= 0xff00 && c <= 0xff0f) && !(c >= 0x1f000 && c <= 0x1faff));
 }
 
 bool isDigit(char32_t c) { return c >= '0' && c <= '9'; }
 
+void appendUpper(std::string& out, char32_t c) {
+    if (c == 0xdf) out += "SS";
+    else appendUtf8(out, toUpper(c));
+}
+
+void appendTitle(std::string& out, char32_t c) {
+    if (c == 0xdf) out += "Ss";
+    else appendUtf8(out, toUpper(c));
+}
+
+void appendLower(std::string& out, const std::u32string& text, size_t index) {
+    const char32_t c = text[index];
+    if (c == 0x3a3) {
+        // Final sigma: after a cased letter and not before one.
+        const bool after = index > 0 && isCased(text[index - 1]);
+        const bool before = index + 1 < text.size() && isCased(text[index + 1]);
+        if (after && !before) {
+            appendUtf8(out, 0x3c2);
+            return;
+        }
+    }
+    appendUtf8(out, toLower(c));
+}
+
 std::string upperString(std::string_view text) {
     std::string out;
-    for (char32_t c : decodeUtf8(text)) {
-        if (c == 0xdf) out += "SS";  // Python's full case mapping: 'ß'.upper() == 'SS'
-        else appendUtf8(out, toUpper(c));
-    }
+    for (char32_t c : decodeUtf8(text)) appendUpper(out, c);
     return out;
 }
 
 std::string lowerString(std::string_view text) {
+    const std::u32string u = decodeUtf8(text);
     std::string out;
-    for (char32_t c : decodeUtf8(text)) appendUtf8(out, toLower(c));
+    for (size_t i = 0; i < u.size(); ++i) appendLower(out, u, i);
     return out;
 }
 

@@ -21,6 +21,12 @@ bool isCased(char32_t c);  // has an upper or lower form (for title())
 bool isAlpha(char32_t c);
 bool isDigit(char32_t c);
 
+// Full case mappings where they differ from the simple ones: 'ß' upper-cases to "SS" and
+// title-cases to "Ss"; a final capital sigma lower-cases to 'ς'.
+void appendUpper(std::string& out, char32_t c);
+void appendTitle(std::string& out, char32_t c);
+void appendLower(std::string& out, const std::u32string& text, size_t index);
+
 std::string upperString(std::string_view text);
 std::string lowerString(std::string_view text);
 

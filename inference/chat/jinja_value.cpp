@@ -100,6 +100,16 @@ std::string formatPythonFloat(double value) {
 
 namespace {
 
+// str.isprintable(): control, format, separator (other than ' '), surrogate and private-use
+// characters are escaped by repr().
+bool isPrintable(char32_t c) {
+    if (c == ' ') return true;
+    if (c < 0x20 || (c >= 0x7f && c <= 0xa0) || c == 0xad || isPythonSpace(c)) return false;
+    if ((c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2060 && c <= 0x2064) || c == 0xfeff) return false;
+    if ((c >= 0xd800 && c <= 0xf8ff) || c >= 0xf0000) return false;
+    return true;
+}
+
 std::string reprString(const std::string& s) {
     const bool hasSingle = s.find('\'') != std::string::npos;
     const bool hasDouble = s.find('"') != std::string::npos;
@@ -112,8 +122,10 @@ std::string reprString(const std::string& s) {
         else if (c == U'\n') out += "\\n";
         else if (c == U'\r') out += "\\r";
         else if (c == U'\t') out += "\\t";
-        else if (c < 0x20 || (c >= 0x7f && c < 0xa0)) { std::snprintf(buf, sizeof buf, "\\x%02x", unsigned(c)); out += buf; }
-        else appendUtf8(out, c);
+        else if (!isPrintable(c)) {
+            std::snprintf(buf, sizeof buf, c < 0x100 ? "\\x%02x" : c < 0x10000 ? "\\u%04x" : "\\U%08x", unsigned(c));
+            out += buf;
+        } else appendUtf8(out, c);
     }
     out += quote;
     return out;

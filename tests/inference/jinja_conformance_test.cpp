@@ -198,6 +198,8 @@ z)J"},
      R"J(7 2.0 4.0 2.5 False True True items b)J"},
     {R"J({% for x in l %}{{ x }}{% break %}{% else %}E{% endfor %}|{% for x in l %}{% if x > 1 %}{% continue %}{% endif %}{{ x }}{% else %}E{% endfor %}|{% for x in l %}{% continue %}{% else %}E{% endfor %})J",
      R"J(3E|1|E)J"},
+    {R"J({{ 'ßaΣ'|capitalize }} {{ 'ß.'|title }} {{ 'ÜΣ.'.lower() }} {{ 'ßжΣ'.title() }} {{ ' x'.split(' ') }} {{ 'a b '.split(none, 1) }} {{ '  a b'.rsplit(none, 1) }} {{ '_🙂a'|wordcount }})J",
+     R"J(Ssaς SS. üς. Ssжς ['\xa0x'] ['a', 'b '] ['  a', 'b'] 2)J"},
     {R"J({{ [1, [2, 3]] == [1, [2, 3]] }} {{ {'a': 1} == {'a': 1} }} {{ 1 == 1.0 }} {{ true == 1 }} {{ 'a' < 'b' }} {{ [1, 2] < [1, 3] }})J",
      R"J(True True True True True True)J"},
     {R"J(X
