@@ -23,9 +23,11 @@ constexpr Command k_commands[] = {
      "generate -m MODEL [-p PROMPT | --prompt-file F] [-n N] [--temp T] [--seed S] [--top-k K]\n"
      "           [--top-p P] [--min-p P] [--repeat-penalty R] [--ctx N] [--threads N] [--backend cpu|vulkan]"},
     {"template", runTemplate,
-     "template (-m MODEL | --template-file F) --messages CONV.json [--no-generation-prompt]\n"
-     "           [--bos S] [--eos S] [--date YYYY-MM-DD]"},
-    {"chat", runChat, "chat -m MODEL [--system S] [--messages CONV.json]"},
+     "template (-m MODEL | --template-file F | --template NAME) --messages CONV.json\n"
+     "           [--no-generation-prompt] [--bos S] [--eos S] [--date YYYY-MM-DD] [--fold-system]"},
+    {"chat", runChat,
+     "chat -m MODEL [--system S] [--messages CONV.json] [--template NAME | --template-file F] [-n N]\n"
+     "           [sampler, --ctx, --threads and --backend options as for generate]"},
     {"devices", runDevices, "devices                          Vulkan devices and their limits"},
     {"bench", runBench, "bench -m MODEL [--backend vulkan|cpu] [-p 512] [-n 128] [--reps R] [--json]"},
     {"make-test-model", runMakeTestModel,
