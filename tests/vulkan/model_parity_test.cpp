@@ -19,20 +19,28 @@ namespace {
 
 constexpr uint32_t k_dim = 64, k_layers = 2, k_heads = 4, k_kvHeads = 2, k_ffn = 96;
 
-// A llama model with random weights of `type` (norms in F32), an untied output matrix, and a
-// byte-level sentencepiece vocabulary of 259 + 29 pieces.
-std::shared_ptr<const Model> makeModel(TensorType type, uint32_t seed, std::vector<uint8_t>& storage) {
+// A llama (or gemma2) model with random weights of `type` (norms in F32), an untied output
+// matrix (tied for gemma2), and a byte-level sentencepiece vocabulary of 259 + 29 pieces.
+std::shared_ptr<const Model> makeModel(TensorType type, uint32_t seed, std::vector<uint8_t>& storage,
+                                       const std::string& arch = "llama") {
+    const bool gemma = arch == "gemma2";
     GgufWriter w;
-    w.set("general.architecture", ggufString("llama"));
+    w.set("general.architecture", ggufString(arch));
     w.set("general.name", ggufString("vulkan parity test"));
-    w.set("llama.embedding_length", ggufUInt32(k_dim));
-    w.set("llama.block_count", ggufUInt32(k_layers));
-    w.set("llama.feed_forward_length", ggufUInt32(k_ffn));
-    w.set("llama.attention.head_count", ggufUInt32(k_heads));
-    w.set("llama.attention.head_count_kv", ggufUInt32(k_kvHeads));
-    w.set("llama.context_length", ggufUInt32(256));
-    w.set("llama.attention.layer_norm_rms_epsilon", ggufFloat32(1e-5f));
-    w.set("llama.rope.freq_base", ggufFloat32(10000.0f));
+    w.set(arch + ".embedding_length", ggufUInt32(k_dim));
+    w.set(arch + ".block_count", ggufUInt32(k_layers));
+    w.set(arch + ".feed_forward_length", ggufUInt32(k_ffn));
+    w.set(arch + ".attention.head_count", ggufUInt32(k_heads));
+    w.set(arch + ".attention.head_count_kv", ggufUInt32(k_kvHeads));
+    w.set(arch + ".context_length", ggufUInt32(256));
+    w.set(arch + ".attention.layer_norm_rms_epsilon", ggufFloat32(1e-5f));
+    w.set(arch + ".rope.freq_base", ggufFloat32(10000.0f));
+    if (gemma) {
+        // A window shorter than the test prompt, and caps that bite on these random weights.
+        w.set("gemma2.attention.sliding_window", ggufUInt32(8));
+        w.set("gemma2.attn_logit_softcapping", ggufFloat32(2.0f));
+        w.set("gemma2.final_logit_softcapping", ggufFloat32(5.0f));
+    }
     std::vector<std::string> tokens = {"<unk>", "<s>", "</s>"};
     std::vector<GgufValue> scores, types;
     for (int b = 0; b < 256; ++b) {
@@ -66,7 +74,7 @@ std::shared_ptr<const Model> makeModel(TensorType type, uint32_t seed, std::vect
     };
     matrix("token_embd.weight", k_dim, vocab, 1.0f);
     norm("output_norm.weight");
-    matrix("output.weight", k_dim, vocab, 1.0f);
+    if (!gemma) matrix("output.weight", k_dim, vocab, 1.0f);
     const uint32_t headDim = k_dim / k_heads;
     for (uint32_t l = 0; l < k_layers; ++l) {
         const std::string p = "blk." + std::to_string(l) + ".";
@@ -79,6 +87,10 @@ std::shared_ptr<const Model> makeModel(TensorType type, uint32_t seed, std::vect
         matrix(p + "ffn_gate.weight", k_dim, k_ffn, 0.3f);
         matrix(p + "ffn_up.weight", k_dim, k_ffn, 0.3f);
         matrix(p + "ffn_down.weight", k_ffn, k_dim, 0.2f);
+        if (gemma) {
+            norm(p + "post_attention_norm.weight");
+            norm(p + "post_ffw_norm.weight");
+        }
     }
     storage = w.toBytes();
     auto file = GgufFile::fromMemory(storage.data(), storage.size(), "generated llama");
@@ -93,13 +105,18 @@ TokenId argmax(std::span<const float> logits) {
     return TokenId(std::max_element(logits.begin(), logits.end()) - logits.begin());
 }
 
-class ModelParity : public ::testing::TestWithParam<TensorType> {};
+struct ParityCase {
+    TensorType type;
+    std::string arch;
+};
+
+class ModelParity : public ::testing::TestWithParam<ParityCase> {};
 
 TEST_P(ModelParity, LogitsAndGreedyContinuationMatchTheCpu) {
     CONFIDANT_REQUIRE_GPU();
-    const TensorType type = GetParam();
+    const TensorType type = GetParam().type;
     std::vector<uint8_t> storage;
-    auto model = makeModel(type, 1000 + uint32_t(type), storage);
+    auto model = makeModel(type, 1000 + uint32_t(type), storage, GetParam().arch);
     ASSERT_TRUE(model);
     auto gpuBackend = createVulkanBackend(model, {});
     ASSERT_TRUE(gpuBackend) << gpuBackend.error().message;
@@ -134,8 +151,10 @@ TEST_P(ModelParity, LogitsAndGreedyContinuationMatchTheCpu) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Types, ModelParity,
-                         ::testing::Values(TensorType::F32, TensorType::F16, TensorType::Q8_0, TensorType::Q4_0),
-                         [](const auto& info) { return std::string(tensorTypeName(info.param)); });
+                         ::testing::Values(ParityCase{TensorType::F32, "llama"}, ParityCase{TensorType::F16, "llama"},
+                                           ParityCase{TensorType::Q8_0, "llama"}, ParityCase{TensorType::Q4_0, "llama"},
+                                           ParityCase{TensorType::F32, "gemma2"}, ParityCase{TensorType::Q8_0, "gemma2"}),
+                         [](const auto& info) { return info.param.arch + "_" + std::string(tensorTypeName(info.param.type)); });
 
 TEST(ModelParity, ContextsOnTwoThreadsShareTheBackend) {
     CONFIDANT_REQUIRE_GPU();

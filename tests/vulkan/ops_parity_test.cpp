@@ -111,15 +111,42 @@ TEST(OpsParity, SwiGluAddAndLastRow) {
     EXPECT_LE(nmse(expectedLast, actualLast), 1e-6);
 }
 
+TEST(OpsParity, GeGluScaleAndSoftCap) {
+    CONFIDANT_REQUIRE_GPU();
+    const uint32_t rows = 2, cols = 101;
+    std::mt19937 random(4);
+    Harness harness;
+    Graph g;
+    g.tokenCount = rows;
+    const ActivationId a = g.addActivation("a", rows, cols), b = g.addActivation("b", rows, cols);
+    const ActivationId x = g.addActivation("x", rows, cols), y = g.addActivation("y", rows, cols);
+    g.ops.push_back({.kind = OpKind::GeGlu, .dst = x, .a = a, .b = b});
+    g.ops.push_back({.kind = OpKind::Scale, .dst = x, .a = x, .scalar = 3.5f});
+    g.ops.push_back({.kind = OpKind::SoftCap, .dst = y, .a = x, .scalar = 2.0f});
+    g.logits = y;
+    const auto inA = randomFloats(size_t(rows) * cols, random, 4.0f), inB = randomFloats(size_t(rows) * cols, random);
+    const auto actual = runGraph(harness, g, {{a, inA}, {b, inB}}, 0);
+
+    std::vector<float> expected(size_t(rows) * cols);
+    cpu::geGlu(inA.data(), inB.data(), expected.data(), expected.size());
+    cpu::scale(expected.data(), 3.5f, expected.data(), expected.size());
+    cpu::softCap(expected.data(), 2.0f, expected.data(), expected.size());
+    EXPECT_LE(nmse(expected, actual), 1e-6);
+}
+
 struct AttentionCase {
     uint32_t headCount, headCountKv, headDim;
+    float softCap = 0.0f;
+    uint32_t slidingWindow = 0;
 };
 
 TEST(OpsParity, AttentionOverTheKvCacheInTwoSteps) {
     CONFIDANT_REQUIRE_GPU();
-    for (const AttentionCase c : {AttentionCase{4, 2, 8}, AttentionCase{3, 3, 6}, AttentionCase{8, 1, 64}}) {
+    for (const AttentionCase c : {AttentionCase{4, 2, 8}, AttentionCase{3, 3, 6}, AttentionCase{8, 1, 64},
+                                  AttentionCase{4, 2, 8, 1.5f, 5}}) {
         const uint32_t kvDim = c.headCountKv * c.headDim, qDim = c.headCount * c.headDim, context = 40;
-        const AttentionParams params{c.headCount, c.headCountKv, c.headDim, 1.0f / std::sqrt(float(c.headDim))};
+        const AttentionParams params{c.headCount, c.headCountKv, c.headDim, 1.0f / std::sqrt(float(c.headDim)),
+                                     c.softCap, c.slidingWindow};
         Harness harness(2, context, kvDim);
         cpu::KvLayer reference;
         reference.keys.assign(size_t(context) * kvDim, 0.0f);
