@@ -18,6 +18,8 @@ packages=(
   qml6-module-qtquick-dialogs qml6-module-qttest qml6-module-qtqml qml6-module-qtqml-models
   # tests
   libgtest-dev libgmock-dev xvfb xauth imagemagick clang
+  # screenshots of the desktop app (simulated input under Xvfb)
+  xdotool
 )
 
 missing=()
