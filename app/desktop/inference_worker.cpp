@@ -67,8 +67,7 @@ void InferenceWorker::loadModel(const LoadRequest& request) {
         m_backend = createCpuBackend(*model, unsigned(threads));
     }
     m_model = *model;
-    std::string note;
-    m_formatter = createPromptFormatter(*m_model, &note);
+    applyFormatter(request.templateOverride);
     m_info.path = request.path;
     m_info.name = QString::fromStdString(m_model->config().name);
     if (m_info.name.isEmpty() || m_model->config().name == m_model->config().architecture)
@@ -76,9 +75,22 @@ void InferenceWorker::loadModel(const LoadRequest& request) {
     m_info.backend = QString::fromStdString(m_backend->name());
     m_info.device = QString::fromStdString(m_backend->deviceName());
     m_info.trainedContext = int(m_model->config().contextLength);
+    m_info.seconds = double(timer.elapsed()) / 1000.0;
+    emit modelLoaded(m_info);
+}
+
+void InferenceWorker::applyFormatter(const QString& overrideSource) {
+    std::string note;
+    m_formatter = createPromptFormatter(*m_model, overrideSource.toStdString(), &note);
     m_info.promptFormat = QString::fromStdString(m_formatter->description());
     m_info.formatNote = QString::fromStdString(note);
-    m_info.seconds = double(timer.elapsed()) / 1000.0;
+    m_info.templateSource = QString::fromStdString(m_formatter->templateSource());
+    if (m_session) m_session->reset();  // another template renders other tokens
+}
+
+void InferenceWorker::setTemplateOverride(const QString& source) {
+    if (!m_model) return;
+    applyFormatter(source);
     emit modelLoaded(m_info);
 }
 
@@ -114,7 +126,17 @@ void InferenceWorker::generate(const GenerationJob& job) {
     int dropped = 0;
     std::vector<TokenId> prompt;
     for (;;) {
-        prompt = tokenizer.encode(m_formatter->render(turns), {.addBos = tokenizer.vocabulary().addBos, .parseSpecial = true});
+        auto rendered = m_formatter->render(turns);
+        if (!rendered) {
+            emit generationFailed(job.id, tr("The chat template failed: %1").arg(QString::fromStdString(rendered.error().message)));
+            return;
+        }
+        // Templates that write BOS themselves must not get a second one from the tokenizer.
+        const std::string& bosText = tokenizer.vocabulary().isValid(tokenizer.vocabulary().bos)
+                                         ? tokenizer.vocabulary().tokens[size_t(tokenizer.vocabulary().bos)]
+                                         : std::string();
+        const bool hasBos = !bosText.empty() && rendered->rfind(bosText, 0) == 0;
+        prompt = tokenizer.encode(*rendered, {.addBos = tokenizer.vocabulary().addBos && !hasBos, .parseSpecial = true});
         if (prompt.size() + reserve <= contextSize) break;
         if (turns.size() <= firstDroppable + 1) {
             emit generationFailed(job.id, tr("The message needs %1 tokens but the context window holds %2; "

@@ -27,6 +27,7 @@ struct LoadRequest {
     QString path;
     DevicePreference device = DevicePreference::Automatic;
     int gpuIndex = -1;
+    QString templateOverride;  // the user's chat template for this model (empty: the model's)
 };
 
 struct LoadedModelInfo {
@@ -37,6 +38,7 @@ struct LoadedModelInfo {
     int trainedContext = 0;
     QString promptFormat;  // how conversations become prompts
     QString formatNote;    // why that format (e.g. no chat template)
+    QString templateSource;  // the Jinja source in use (empty for the transcript)
     double seconds = 0.0;
 };
 
@@ -60,6 +62,8 @@ public:
 public slots:
     void loadModel(const confidant::app::LoadRequest& request);
     void unloadModel();
+    // Replaces the chat template of the loaded model (empty: back to the model's); emits modelLoaded.
+    void setTemplateOverride(const QString& source);
     void generate(const confidant::app::GenerationJob& job);
 
 signals:
@@ -75,6 +79,7 @@ signals:
 
 private:
     void releaseModel();
+    void applyFormatter(const QString& overrideSource);
 
     std::shared_ptr<const inference::Model> m_model;
     std::unique_ptr<inference::Backend> m_backend;

@@ -64,7 +64,7 @@ void ModelManager::startLoad(const QString& fileOrUrl, DevicePreference device) 
     m_failedPath.clear();
     m_info = {};
     emit stateChanged();
-    const LoadRequest request{path, device, m_settings->gpuIndex()};
+    const LoadRequest request{path, device, m_settings->gpuIndex(), m_settings->templateOverride(path)};
     QMetaObject::invokeMethod(m_worker, [w = m_worker, request] { w->loadModel(request); }, Qt::QueuedConnection);
 }
 
@@ -76,6 +76,14 @@ void ModelManager::loadOnCpu(const QString& path) { startLoad(path, DevicePrefer
 
 void ModelManager::unload() {
     QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->unloadModel(); }, Qt::QueuedConnection);
+}
+
+bool ModelManager::templateOverridden() const { return loaded() && !m_settings->templateOverride(m_info.path).isEmpty(); }
+
+void ModelManager::setTemplateOverride(const QString& source) {
+    if (!loaded()) return;
+    m_settings->setTemplateOverride(m_info.path, source);
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, source] { w->setTemplateOverride(source); }, Qt::QueuedConnection);
 }
 
 void ModelManager::clearError() {

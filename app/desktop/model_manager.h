@@ -31,6 +31,8 @@ class ModelManager : public QObject {
     Q_PROPERTY(int trainedContext READ trainedContext NOTIFY stateChanged)
     Q_PROPERTY(QString promptFormat READ promptFormat NOTIFY stateChanged)
     Q_PROPERTY(QString formatNote READ formatNote NOTIFY stateChanged)
+    Q_PROPERTY(QString templateSource READ templateSource NOTIFY stateChanged)
+    Q_PROPERTY(bool templateOverridden READ templateOverridden NOTIFY stateChanged)
     Q_PROPERTY(double loadSeconds READ loadSeconds NOTIFY stateChanged)
     Q_PROPERTY(QString error READ error NOTIFY stateChanged)
     Q_PROPERTY(bool offerCpu READ offerCpu NOTIFY stateChanged)
@@ -52,6 +54,8 @@ public:
     int trainedContext() const { return m_info.trainedContext; }
     QString promptFormat() const { return m_info.promptFormat; }
     QString formatNote() const { return m_info.formatNote; }
+    QString templateSource() const { return m_info.templateSource; }
+    bool templateOverridden() const;
     double loadSeconds() const { return m_info.seconds; }
     QString error() const { return m_error; }
     bool offerCpu() const { return m_offerCpu; }
@@ -70,6 +74,9 @@ public:
     // Deletes a model file from a models folder (unloading it first when it is loaded).
     Q_INVOKABLE bool removeFile(const QString& path);
     Q_INVOKABLE void clearError();
+    // The loaded model's chat template: `source` replaces it (remembered per model file); an empty
+    // source goes back to the model's own.
+    Q_INVOKABLE void setTemplateOverride(const QString& source);
 
 signals:
     void stateChanged();

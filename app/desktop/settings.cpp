@@ -45,6 +45,17 @@ void Settings::resetGenerationDefaults() {
     setContextSize(d.contextSize);
 }
 
+static QString templateKey(const QString& modelPath) {
+    return QStringLiteral("templates/") + QString::fromLatin1(modelPath.toUtf8().toBase64(QByteArray::Base64UrlEncoding));
+}
+
+QString Settings::templateOverride(const QString& modelPath) const { return m_settings.value(templateKey(modelPath)).toString(); }
+
+void Settings::setTemplateOverride(const QString& modelPath, const QString& source) {
+    if (source.trimmed().isEmpty()) m_settings.remove(templateKey(modelPath));
+    else m_settings.setValue(templateKey(modelPath), source);
+}
+
 ConversationSettings Settings::conversationDefaults() const {
     ConversationSettings s;
     s.systemPrompt = systemPrompt();

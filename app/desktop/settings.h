@@ -60,6 +60,9 @@ public:
     Q_INVOKABLE void addModelFolder(const QString& folderOrUrl);
     Q_INVOKABLE void removeModelFolder(const QString& folder);
     Q_INVOKABLE void resetGenerationDefaults();
+    // The user's chat template for a model file (empty: none).
+    QString templateOverride(const QString& modelPath) const;
+    void setTemplateOverride(const QString& modelPath, const QString& source);
 
     // The defaults a new conversation starts with.
     ConversationSettings conversationDefaults() const;

@@ -73,6 +73,16 @@ Rectangle {
                     value: App.models.importProgress
                 }
                 Button {
+                    objectName: "templateButton"
+                    visible: App.models.loaded
+                    text: App.models.templateOverridden ? qsTr("Chat template (yours)…") : qsTr("Chat template…")
+                    Accessible.name: qsTr("View or override the chat template")
+                    onClicked: {
+                        templateArea.text = App.models.templateSource
+                        templateDialog.open()
+                    }
+                }
+                Button {
                     objectName: "useCpuButton"
                     visible: App.models.offerCpu
                     text: qsTr("Run it on the CPU instead")
@@ -120,6 +130,53 @@ Rectangle {
         title: qsTr("Import a GGUF model")
         nameFilters: [qsTr("GGUF models (*.gguf)")]
         onAccepted: App.models.importFile(selectedFile, false)
+    }
+
+    Dialog {
+        id: templateDialog
+        objectName: "templateDialog"
+        anchors.centerIn: parent
+        width: Math.min(760, page.width - 40)
+        height: Math.min(560, page.height - 40)
+        modal: true
+        title: qsTr("Chat template of %1").arg(App.models.loadedName)
+        standardButtons: Dialog.Cancel
+        Column {
+            anchors.fill: parent
+            spacing: 8
+            Label {
+                width: parent.width
+                wrapMode: Text.Wrap
+                text: qsTr("%1 Edit it to override it for this model file; replies use it from the next message.")
+                        .arg(App.models.formatNote)
+            }
+            ScrollView {
+                width: parent.width
+                height: parent.height - 100
+                TextArea {
+                    id: templateArea
+                    objectName: "templateArea"
+                    font.family: Theme.monoFamily
+                    wrapMode: TextEdit.WrapAnywhere
+                    Accessible.name: qsTr("Chat template source")
+                }
+            }
+            Row {
+                spacing: 8
+                Button {
+                    text: qsTr("Use this template")
+                    highlighted: true
+                    Accessible.name: text
+                    onClicked: { App.models.setTemplateOverride(templateArea.text); templateDialog.close() }
+                }
+                Button {
+                    text: qsTr("Restore the model's template")
+                    enabled: App.models.templateOverridden
+                    Accessible.name: text
+                    onClicked: { App.models.setTemplateOverride(""); templateDialog.close() }
+                }
+            }
+        }
     }
 
     Dialog {

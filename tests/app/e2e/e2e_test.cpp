@@ -197,6 +197,32 @@ private slots:
         QTRY_VERIFY(item("message_0") != nullptr);
     }
 
+    // A measurement, not a test: the UI thread's longest stall while a 200-token reply streams at
+    // about 200 tokens/s (a fast GPU's pace) and while a model loads.
+    void measureResponsiveness() {
+        ChatController* chat = m_app->chat();
+        m_app->worker()->setTokenDelayForTesting(5);
+        chat->setSetting(QStringLiteral("maxTokens"), 200);
+        QSignalSpy finished(chat, &ChatController::replyFinished);
+        ResponsivenessProbe probe;
+        probe.start();
+        QVERIFY(chat->send(QStringLiteral("Once upon a time there was a little dog")));
+        QVERIFY(finished.wait(kWaitMs));
+        probe.stop();
+        m_app->worker()->setTokenDelayForTesting(0);
+        const Conversation* c = m_app->repository()->find(chat->conversationId());
+        qInfo("probe: longest UI-thread stall while a %d-token reply streamed: %.1f ms (%d ticks)",
+              c->find(c->activePath().back())->record.generatedTokens, probe.longestStallMs(), probe.ticks());
+
+        QSignalSpy loaded(m_app->models(), &ModelManager::modelLoaded);
+        probe.start();
+        m_app->models()->loadOnCpu(m_app->models()->loadedPath());
+        QVERIFY(loaded.wait(kWaitMs));
+        probe.stop();
+        qInfo("probe: longest UI-thread stall while the model loaded: %.1f ms (%d ticks)", probe.longestStallMs(),
+              probe.ticks());
+    }
+
     void exportToMarkdown() {
         const QString path = m_dir.path() + "/export.md";
         QSignalSpy exported(m_app->chat(), &ChatController::exportFinished);
