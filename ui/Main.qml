@@ -31,6 +31,7 @@ ApplicationWindow {
     palette.dark: Theme.accent           // highlighted buttons and progress bars (Basic style)
     palette.brightText: Theme.accentText
     palette.midlight: Theme.surfaceAlt
+    palette.link: Theme.accent
     palette.toolTipBase: Theme.surface
     palette.toolTipText: Theme.text
 

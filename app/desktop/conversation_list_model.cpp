@@ -9,7 +9,8 @@ namespace confidant::app {
 
 ConversationListModel::ConversationListModel(ConversationRepository* repository, QObject* parent)
     : QAbstractListModel(parent), m_repository(repository) {
-    m_rows = QVector<qint64>(repository->ids().begin(), repository->ids().end());
+    const QList<qint64> ids = repository->ids();
+    m_rows = QVector<qint64>(ids.begin(), ids.end());
     std::sort(m_rows.begin(), m_rows.end(), [this](qint64 a, qint64 b) { return lessThan(a, b); });
     connect(repository, &ConversationRepository::conversationAdded, this, &ConversationListModel::onAdded);
     connect(repository, &ConversationRepository::conversationChanged, this, &ConversationListModel::onChanged);

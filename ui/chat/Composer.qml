@@ -71,7 +71,7 @@ Rectangle {
         anchors { right: parent.right; bottom: parent.bottom; margins: 8 }
         text: composer.generating ? qsTr("Stop") : qsTr("Send")
         enabled: composer.generating || (composer.canSend && input.text.trim() !== "")
-        highlighted: true
+        highlighted: enabled
         Accessible.name: composer.generating ? qsTr("Stop the reply") : qsTr("Send the message")
         ToolTip.visible: hovered
         ToolTip.text: composer.generating ? qsTr("Stop (Esc)") : qsTr("Send (Enter)")

@@ -66,6 +66,7 @@ Drawer {
                     wrapMode: TextEdit.Wrap
                     text: drawer.s.systemPrompt || ""
                     placeholderText: qsTr("e.g. You are a concise, friendly assistant.")
+                    background: Rectangle { color: Theme.surfaceAlt; border.color: Theme.border; radius: 4 }
                     Accessible.name: qsTr("System prompt")
                     onEditingFinished: App.chat.setSetting("systemPrompt", text)
                 }

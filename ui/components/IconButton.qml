@@ -13,4 +13,5 @@ ToolButton {
     ToolTip.delay: 500
     Accessible.name: tip !== "" ? tip : text
     focusPolicy: Qt.TabFocus
+    opacity: enabled ? 1 : 0.4
 }

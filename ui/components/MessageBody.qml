@@ -10,10 +10,13 @@ Column {
     signal copyRequested(string text)
     spacing: Theme.spacing
 
+    // The model is the count, not the array: while a reply streams, the segments keep their
+    // delegates and only the changed text re-lays out (an array model would rebuild them all).
     Repeater {
-        model: body.segments
+        model: body.segments.length
         delegate: Loader {
-            required property var modelData
+            required property int index
+            readonly property var modelData: body.segments[index] || { kind: "prose", text: "", language: "" }
             width: body.width
             sourceComponent: modelData.kind === "code" ? codeComponent : proseComponent
             Component {

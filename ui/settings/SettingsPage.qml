@@ -19,7 +19,7 @@ Rectangle {
         color: Theme.text
     }
     component FieldLabel: Label {
-        Layout.preferredWidth: 200
+        Layout.preferredWidth: 260
         color: Theme.text
     }
 
@@ -43,6 +43,7 @@ Rectangle {
                 FieldLabel { text: qsTr("Theme") }
                 ComboBox {
                     objectName: "themeBox"
+                    Layout.preferredWidth: 320
                     model: [{ value: "system", text: qsTr("Follow the system") },
                             { value: "light", text: qsTr("Light") },
                             { value: "dark", text: qsTr("Dark") }]
@@ -128,6 +129,7 @@ Rectangle {
                 wrapMode: TextEdit.Wrap
                 text: page.s.systemPrompt
                 placeholderText: qsTr("e.g. You are a concise, friendly assistant.")
+                background: Rectangle { color: Theme.surface; border.color: Theme.border; radius: 4 }
                 Accessible.name: qsTr("Default system prompt")
                 onEditingFinished: page.s.systemPrompt = text
             }

@@ -9,21 +9,21 @@ app="$build/app/desktop/confidant"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-shot() {  # shot NAME: the whole screen, shrunk to a small PNG
-  import -window root "$work/raw.png"
-  convert "$work/raw.png" -resize 1100x -colors 256 "PNG8:$out/$1.png"
+shot() {  # shot NAME: the app's window, as a small PNG
+  import -window "$win" "$work/raw.png"
+  convert "$work/raw.png" -colors 256 "PNG8:$out/$1.png"
 }
 
 start() {  # start DATA MODELS: launches the app and waits for its window
   "$app" --data-dir "$1" --models-dir "$2" > "$work/app.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 60); do
-    if xdotool search --name "Confidant" > /dev/null 2>&1; then break; fi
+    if xdotool search --onlyvisible --name "Confidant" > /dev/null 2>&1; then break; fi
     sleep 0.5
   done
   sleep 2
-  win=$(xdotool search --name "Confidant" | head -1)
-  xdotool windowmove "$win" 0 0 windowsize "$win" 1280 800
+  win=$(xdotool search --onlyvisible --name "Confidant" | tail -1)
+  xdotool windowfocus --sync "$win" || true
   sleep 1
 }
 
@@ -33,7 +33,7 @@ stop() { kill "$pid"; wait "$pid" || true; }
 start "$work/empty-data" "$work/empty-models"
 shot 01-empty-state
 # Models page onboarding: the "Models" entry at the bottom of the sidebar.
-xdotool mousemove 130 736 click 1
+xdotool mousemove 60 634 click 1
 sleep 1
 shot 02-models-onboarding
 stop
@@ -89,14 +89,16 @@ INI
 start "$work/data" "$work/models"
 sleep 3
 shot 03-chat-markdown
-# A real streamed reply from stories260K in a new chat (Ctrl+N, type, Enter).
+# A real streamed reply from stories260K in a new chat (click the composer, Ctrl+N, type, Enter).
+xdotool mousemove 600 677 click 1
+sleep 0.5
 xdotool key ctrl+n
 sleep 1
 xdotool type --delay 20 "Tell me a story about a cat"
 xdotool key Return
 sleep 4
 shot 04-chat-streamed-reply
-xdotool mousemove 130 736 click 1
+xdotool mousemove 60 634 click 1
 sleep 1.5
 shot 05-models-page
 xdotool key ctrl+comma

@@ -59,6 +59,23 @@ private slots:
         QCOMPARE(resets.count(), 0);
     }
 
+    void storedConversationsAreListedAtStartUp() {
+        QTemporaryDir dir;
+        qint64 older = 0, newer = 0;
+        {
+            ConversationRepository repository(std::make_unique<JsonConversationStore>(dir.path()));
+            older = repository.create({}, {});
+            QTest::qWait(2);
+            newer = repository.create({}, {});
+        }
+        ConversationRepository repository(std::make_unique<JsonConversationStore>(dir.path()));
+        ConversationListModel model(&repository);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.idAt(0), newer);
+        QCOMPARE(model.idAt(1), older);
+    }
+
     void sectionsGroupByRecency() {
         const QDate today(2026, 11, 27);
         const auto at = [](int y, int m, int d) { return QDateTime(QDate(y, m, d), QTime(12, 0)); };
