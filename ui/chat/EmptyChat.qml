@@ -13,7 +13,8 @@ Column {
     Image {
         anchors.horizontalCenter: parent.horizontalCenter
         source: "qrc:/Confidant/icons/confidant.png"
-        sourceSize: Qt.size(72, 72)
+        sourceSize.width: 72
+        sourceSize.height: 72
         Accessible.ignored: true
     }
     Label {

@@ -15,6 +15,8 @@
 #include <QQuickWindow>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QTimer>
+#include <QEventLoop>
 #include <QTest>
 #include <QtQml/QQmlExtensionPlugin>
 
@@ -200,6 +202,13 @@ private slots:
     // about 200 tokens/s (a fast GPU's pace) and while a model loads.
     void measureResponsiveness() {
         ChatController* chat = m_app->chat();
+        ResponsivenessProbe idle;  // the baseline: the same loop with nothing happening
+        idle.start();
+        QEventLoop loop;  // a plain event loop, as while waiting for the reply below
+        QTimer::singleShot(1200, &loop, &QEventLoop::quit);
+        loop.exec();
+        idle.stop();
+        qInfo("probe: longest UI-thread stall while idle (baseline): %.1f ms (%d ticks)", idle.longestStallMs(), idle.ticks());
         m_app->worker()->setTokenDelayForTesting(5);
         chat->setSetting(QStringLiteral("maxTokens"), 200);
         QSignalSpy finished(chat, &ChatController::replyFinished);
