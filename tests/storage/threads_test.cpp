@@ -1,0 +1,70 @@
+// The thread contract: one connection per thread. A storage thread streaming a reply and another
+// thread writing and searching at the same time both succeed (WAL plus the busy timeout).
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "reply_writer.h"
+#include "search.h"
+#include "storage_test_util.h"
+
+namespace confidant::storage {
+namespace {
+
+TEST(Threads, OneConnectionPerThreadWorkTogether) {
+    testing::TempDir dir;
+    const auto path = dir / "store.db";
+    std::string streamingConversation, questionId;
+    {
+        Database db = testing::openOrDie(path);
+        auto c = createConversation(db, {.title = "streaming"});
+        ASSERT_TRUE(c.ok());
+        streamingConversation = c->id;
+        questionId = testing::addMessage(db, c->id, "", Role::User, "Count to two hundred").id;
+    }
+    constexpr int k_words = 200;
+    std::atomic<int> failures{0};
+    std::string replyId;
+    std::thread streamer([&] {
+        auto db = openStore(path);
+        if (!db) return void(++failures);
+        auto writer = ReplyWriter::begin(*db, streamingConversation, questionId, "", {},
+                                         {.flushInterval = std::chrono::milliseconds(0)});
+        if (!writer) return void(++failures);
+        replyId = writer->messageId();
+        for (int i = 0; i < k_words; ++i)
+            if (!writer->append("w" + std::to_string(i) + " ")) ++failures;
+        if (!writer->finish(FinishReason::Stop, {})) ++failures;
+    });
+    std::thread other([&] {
+        auto db = openStore(path, {.recoverInterruptedReplies = false});
+        if (!db) return void(++failures);
+        auto c = createConversation(*db, {.title = "meanwhile"});
+        if (!c) return void(++failures);
+        std::string parent;
+        for (int i = 0; i < 50; ++i) {
+            auto m = appendMessage(*db, {.conversationId = c->id, .parentId = parent, .content = "note " + std::to_string(i)});
+            if (!m) return void(++failures);
+            parent = m->id;
+            if (!search(*db, "note")) ++failures;
+            if (!listConversations(*db)) ++failures;
+        }
+    });
+    streamer.join();
+    other.join();
+    EXPECT_EQ(failures.load(), 0);
+
+    Database db = testing::openOrDie(path);
+    auto reply = getMessage(db, replyId);
+    ASSERT_TRUE(reply.ok());
+    std::string expected;
+    for (int i = 0; i < k_words; ++i) expected += "w" + std::to_string(i) + " ";
+    EXPECT_EQ(reply->content, expected);
+    EXPECT_EQ(*countConversations(db), 2);
+    EXPECT_EQ(*db.queryInt("SELECT count(*) FROM messages"), 1 + 1 + 50);
+    ASSERT_OK(checkIntegrity(db));
+}
+
+}  // namespace
+}  // namespace confidant::storage
