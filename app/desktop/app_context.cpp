@@ -6,7 +6,7 @@
 #include <QJSEngine>
 #include <QQmlEngine>
 
-#include "json_conversation_store.h"
+#include "sqlite_conversation_store.h"
 
 namespace confidant::app {
 
@@ -23,7 +23,7 @@ AppContext::AppContext(const QString& dataFolder, const QString& modelsFolder, Q
     m_workerThread.start();
 
     m_repository = std::make_unique<ConversationRepository>(
-        std::make_unique<JsonConversationStore>(dataFolder + QStringLiteral("/conversations")));
+        std::make_unique<SqliteConversationStore>(dataFolder + QStringLiteral("/confidant.db")));
     m_models = std::make_unique<ModelManager>(&m_settings, m_worker);
     m_chat = std::make_unique<ChatController>(m_repository.get(), m_models.get(), &m_settings, m_worker);
     m_conversations = std::make_unique<ConversationListModel>(m_repository.get());

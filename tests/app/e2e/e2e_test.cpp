@@ -22,6 +22,9 @@
 
 #include "app_context.h"
 #include "app_test_support.h"
+#include "conversations.h"
+#include "message_tree.h"
+#include "store.h"
 #include "responsiveness_probe.h"
 
 Q_IMPORT_QML_PLUGIN(ConfidantPlugin)
@@ -159,11 +162,23 @@ private slots:
 
         // In the store.
         m_app->repository()->flush();
-        QFile file(m_app->settings()->dataFolder() + QStringLiteral("/conversations/conversation-%1.json").arg(conversation));
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        const QJsonArray stored = QJsonDocument::fromJson(file.readAll()).object().value("messages").toArray();
-        QCOMPARE(stored.size(), 2);
-        QCOMPARE(stored[1].toObject().value("text").toString(), reply);
+        confidant::storage::OpenOptions options;
+        options.recoverInterruptedReplies = false;  // a second connection next to the app's
+        auto db = confidant::storage::openStore((m_app->settings()->dataFolder() + QStringLiteral("/confidant.db")).toStdString(), options);
+        QVERIFY2(db.ok(), db.ok() ? "" : db.error().message.c_str());
+        auto ids = confidant::storage::allConversationIds(*db);
+        QVERIFY(ids.ok());
+        bool found = false;
+        for (const std::string& id : *ids) {
+            auto data = confidant::storage::loadConversation(*db, id);
+            QVERIFY(data.ok());
+            if (data->messages.empty() || data->messages[0].content != "Hello there") continue;
+            found = true;
+            QCOMPARE(data->messages.size(), size_t(2));
+            QCOMPARE(QString::fromStdString(data->messages[1].content), reply);
+            QCOMPARE(data->messages[1].state, confidant::storage::MessageState::Complete);
+        }
+        QVERIFY(found);
     }
 
     void regenerateAndSwitchBranches() {

@@ -13,6 +13,9 @@
 
 #include "app_context.h"
 #include "app_test_support.h"
+#include "conversations.h"
+#include "message_tree.h"
+#include "store.h"
 #include "test_registry.h"
 
 using namespace confidant::app;
@@ -28,11 +31,33 @@ private:
     std::unique_ptr<AppContext> m_app;
     QString m_modelPath;
 
+    // The conversation's messages as the SQLite store holds them, read on a second connection; the
+    // store's UUIDs are not the app's ids, so the conversation is found by its title and first text.
     QJsonArray storedMessages(qint64 conversationId) {
         m_app->repository()->flush();
-        QFile file(m_app->settings()->dataFolder() + QStringLiteral("/conversations/conversation-%1.json").arg(conversationId));
-        if (!file.open(QIODevice::ReadOnly)) return {};
-        return QJsonDocument::fromJson(file.readAll()).object().value("messages").toArray();
+        const Conversation* c = m_app->repository()->find(conversationId);
+        if (!c || c->messages.isEmpty()) return {};
+        confidant::storage::OpenOptions options;
+        options.recoverInterruptedReplies = false;
+        auto db = confidant::storage::openStore((m_app->settings()->dataFolder() + QStringLiteral("/confidant.db")).toStdString(), options);
+        if (!db) return {};
+        auto ids = confidant::storage::allConversationIds(*db);
+        if (!ids) return {};
+        for (const std::string& id : *ids) {
+            auto data = confidant::storage::loadConversation(*db, id);
+            if (!data || data->messages.empty() || data->conversation.title != c->title.toStdString() ||
+                data->messages[0].content != c->messages.front().text.toStdString())
+                continue;
+            QJsonArray messages;
+            for (const confidant::storage::Message& m : data->messages) {
+                QJsonObject o{{"text", QString::fromStdString(m.content)},
+                              {"role", QString::fromStdString(std::string(confidant::storage::roleName(m.role)))}};
+                if (m.reply.generatedTokens) o.insert("generation", QJsonObject{{"generatedTokens", double(*m.reply.generatedTokens)}});
+                messages.append(o);
+            }
+            return messages;
+        }
+        return {};
     }
 
     void waitForReply() {
