@@ -68,7 +68,7 @@ private:
     Conversation* findMutable(qint64 id);
     void touch(Conversation& c);
     void saveNow(qint64 id);
-    void saveSoon(qint64 id);  // coalesces streaming writes (at most once a second)
+    void saveSoon(qint64 id);  // coalesces streaming writes (at most twice a second)
 
     std::unique_ptr<ConversationStore> m_store;
     QHash<qint64, Conversation> m_conversations;
