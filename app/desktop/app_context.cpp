@@ -22,8 +22,12 @@ AppContext::AppContext(const QString& dataFolder, const QString& modelsFolder, Q
     m_workerThread.setObjectName(QStringLiteral("confidant-inference"));
     m_workerThread.start();
 
-    m_repository = std::make_unique<ConversationRepository>(
-        std::make_unique<SqliteConversationStore>(dataFolder + QStringLiteral("/confidant.db")));
+    m_storePath = dataFolder + QStringLiteral("/confidant.db");
+    auto store = std::make_unique<SqliteConversationStore>(m_storePath);
+    SqliteConversationStore* sqliteStore = store.get();
+    m_repository = std::make_unique<ConversationRepository>(std::move(store));
+    m_storeError = m_repository->loadError();
+    m_storeDamaged = sqliteStore->damaged();
     m_models = std::make_unique<ModelManager>(&m_settings, m_worker);
     m_chat = std::make_unique<ChatController>(m_repository.get(), m_models.get(), &m_settings, m_worker);
     m_conversations = std::make_unique<ConversationListModel>(m_repository.get());
@@ -44,6 +48,23 @@ AppContext* AppContext::create(QQmlEngine*, QJSEngine*) {
     Q_ASSERT(s_instance);
     QJSEngine::setObjectOwnership(s_instance, QJSEngine::CppOwnership);
     return s_instance;
+}
+
+void AppContext::moveDamagedStoreAside() {
+    if (!m_storeDamaged) return;
+    QString error;
+    const QString moved = SqliteConversationStore::moveAside(m_storePath, &error);
+    m_storeError = moved.isEmpty()
+        ? tr("Could not move the damaged conversation database aside: %1").arg(error)
+        : tr("Moved the damaged conversation database to %1. Restart Confidant to start a new one.").arg(moved);
+    m_storeDamaged = false;
+    emit storeErrorChanged();
+}
+
+void AppContext::dismissStoreError() {
+    m_storeError.clear();
+    m_storeDamaged = false;
+    emit storeErrorChanged();
 }
 
 QString AppContext::version() const { return QCoreApplication::applicationVersion(); }

@@ -31,7 +31,8 @@ class AppContext : public QObject {
     Q_PROPERTY(confidant::app::ChatController* chat READ chat CONSTANT)
     Q_PROPERTY(confidant::app::ModelManager* models READ models CONSTANT)
     Q_PROPERTY(QString version READ version CONSTANT)
-    Q_PROPERTY(QString storeError READ storeError CONSTANT)
+    Q_PROPERTY(QString storeError READ storeError NOTIFY storeErrorChanged)
+    Q_PROPERTY(bool storeDamaged READ storeDamaged NOTIFY storeErrorChanged)
 public:
     AppContext(const QString& dataFolder, const QString& modelsFolder, QObject* parent = nullptr);
     ~AppContext() override;
@@ -48,10 +49,19 @@ public:
     ConversationRepository* repository() { return m_repository.get(); }
     InferenceWorker* worker() { return m_worker; }
     QString version() const;
-    QString storeError() const { return m_repository->loadError(); }
+    QString storeError() const { return m_storeError; }
+    // The database file is not a usable store (not SQLite, or damaged): it can be moved aside.
+    bool storeDamaged() const { return m_storeDamaged; }
+    // Renames the damaged database aside (nothing is deleted); a fresh store is created at the
+    // next start. The outcome replaces storeError.
+    Q_INVOKABLE void moveDamagedStoreAside();
+    Q_INVOKABLE void dismissStoreError();
 
     // Scans the models folders and loads the default model, if one is set.
     Q_INVOKABLE void start();
+
+signals:
+    void storeErrorChanged();
 
 private:
     static AppContext* s_instance;
@@ -59,6 +69,9 @@ private:
     QThread m_workerThread;
     InferenceWorker* m_worker = nullptr;  // lives on m_workerThread
     std::unique_ptr<ConversationRepository> m_repository;
+    QString m_storePath;
+    QString m_storeError;
+    bool m_storeDamaged = false;
     std::unique_ptr<ModelManager> m_models;
     std::unique_ptr<ChatController> m_chat;
     std::unique_ptr<ConversationListModel> m_conversations;

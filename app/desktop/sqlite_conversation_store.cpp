@@ -110,6 +110,8 @@ class SqliteStoreWorker : public QObject {
 public:
     explicit SqliteStoreWorker(std::string path) : m_path(std::move(path)) {}
 
+    bool damaged() const { return m_damaged; }
+
     QVector<Conversation> loadAll(QString* error) {
         QVector<Conversation> all;
         if (!open(error)) return all;
@@ -182,6 +184,7 @@ private:
         auto db = storage::openStore(m_path, options);
         if (!db) {
             m_openFailed = true;
+            m_damaged = db.error().code == storage::ErrorCode::NotADatabase || db.error().code == storage::ErrorCode::Corrupt;
             m_openError = qt(db.error().message);
             if (error) *error = m_openError;
             return false;
@@ -379,6 +382,7 @@ private:
     std::string m_path;
     std::optional<storage::Database> m_db;
     bool m_openFailed = false;
+    bool m_damaged = false;
     QString m_openError;
     std::unordered_map<qint64, Stored> m_stored;
 };
@@ -400,7 +404,10 @@ SqliteConversationStore::~SqliteConversationStore() {
 QVector<Conversation> SqliteConversationStore::loadAll(QString* error) {
     QVector<Conversation> all;
     QString message;
-    QMetaObject::invokeMethod(m_worker, [&, w = m_worker] { all = w->loadAll(&message); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(m_worker, [&, w = m_worker] {
+        all = w->loadAll(&message);
+        m_damaged = w->damaged();
+    }, Qt::BlockingQueuedConnection);
     if (error) *error = message;
     return all;
 }

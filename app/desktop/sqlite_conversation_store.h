@@ -23,6 +23,8 @@ public:
     void remove(qint64 conversationId) override;
     void flush() override;
     QString location() const override { return m_path; }
+    // After loadAll: the file is not SQLite or is damaged, so moveAside() may be offered.
+    bool damaged() const { return m_damaged; }
 
     // Renames a damaged database (and its -wal/-shm files) aside so the next start creates a
     // fresh one; returns the new location, or an empty string and the reason in `error`.
@@ -30,6 +32,7 @@ public:
 
 private:
     QString m_path;
+    bool m_damaged = false;
     QThread m_thread;
     SqliteStoreWorker* m_worker = nullptr;  // lives on m_thread
 };

@@ -37,6 +37,14 @@ Rectangle {
             onDismissed: App.chat.dismissNotice()
         }
         Banner {
+            objectName: "storeErrorBanner"
+            width: parent.width
+            text: App.storeError
+            actionText: App.storeDamaged ? qsTr("Move it aside") : ""
+            onActionTriggered: App.moveDamagedStoreAside()
+            onDismissed: App.dismissStoreError()
+        }
+        Banner {
             objectName: "gpuFailureBanner"
             width: parent.width
             text: App.models.offerCpu ? qsTr("%1 Run it on the CPU instead (slower)?").arg(App.models.error) : ""

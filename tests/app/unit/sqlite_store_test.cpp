@@ -1,10 +1,12 @@
 // SqliteConversationStore over a real database file: round trip of a branched conversation,
 // upserts that leave unchanged rows alone, streamed replies on disk mid-stream and interrupted
 // after the store goes away without finishing them, and a damaged file refused and left intact.
+#include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "app_context.h"
 #include "conversations.h"
 #include "message_tree.h"
 #include "sqlite_conversation_store.h"
@@ -221,6 +223,7 @@ private slots:
             QString error;
             QVERIFY(store.loadAll(&error).isEmpty());
             QVERIFY(!error.isEmpty());
+            QVERIFY(store.damaged());
             store.save(branched());
             store.flush();
         }
@@ -229,6 +232,27 @@ private slots:
         const QString aside = SqliteConversationStore::moveAside(path, &error);
         QVERIFY2(!aside.isEmpty(), qPrintable(error));
         QCOMPARE(fileBytes(aside), junk);
+        QVERIFY(!QFile::exists(path));
+    }
+
+    void theAppShowsADamagedStoreAndMovesItAsideOnRequest() {
+        QTemporaryDir dir;
+        QVERIFY(QDir().mkpath(dir.filePath("data")));
+        const QString path = dir.filePath("data/confidant.db");
+        const QByteArray junk(3000, 'j');
+        {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(junk);
+        }
+        AppContext app(dir.filePath("data"), dir.filePath("models"));
+        QVERIFY(!app.storeError().isEmpty());
+        QVERIFY(app.storeDamaged());
+        app.repository()->flush();
+        QCOMPARE(fileBytes(path), junk);
+        app.moveDamagedStoreAside();
+        QVERIFY(!app.storeDamaged());
+        QVERIFY2(app.storeError().startsWith(QStringLiteral("Moved")), qPrintable(app.storeError()));
         QVERIFY(!QFile::exists(path));
     }
 };
