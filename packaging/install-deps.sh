@@ -20,6 +20,8 @@ packages=(
   libgtest-dev libgmock-dev xvfb xauth x11-utils imagemagick clang libclang-rt-14-dev
   # packaging: icons rendered from SVG, AppStream validation, package checks
   librsvg2-bin appstream desktop-file-utils lintian dpkg-dev file man-db
+  # screenshots of the desktop app (simulated input under Xvfb)
+  xdotool
 )
 
 missing=()

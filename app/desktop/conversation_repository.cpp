@@ -1,0 +1,257 @@
+// ConversationRepository: edits, persistence scheduling and search.
+#include "conversation_repository.h"
+
+#include <QSet>
+
+#include <algorithm>
+
+namespace confidant::app {
+
+namespace {
+
+QString titleFrom(const QString& text) {
+    QString line = text.simplified();
+    if (line.size() > 48) line = line.left(47).trimmed() + QChar(0x2026);
+    return line;
+}
+
+QString snippetAround(const QString& text, qsizetype at, qsizetype length) {
+    const qsizetype from = std::max<qsizetype>(0, at - 30);
+    QString s = text.mid(from, length + 60).simplified();
+    if (from > 0) s.prepend(QChar(0x2026));
+    if (from + length + 60 < text.size()) s.append(QChar(0x2026));
+    return s;
+}
+
+}  // namespace
+
+ConversationRepository::ConversationRepository(std::unique_ptr<ConversationStore> store, QObject* parent)
+    : QObject(parent), m_store(std::move(store)) {
+    for (Conversation& c : m_store->loadAll(&m_loadError)) m_conversations.insert(c.id, std::move(c));
+    // Streamed text reaches the store within this interval of arriving (plus the event loop's
+    // latency): half a second keeps the store's "at most a second lost in a crash" with margin.
+    m_saveTimer.setInterval(500);
+    m_saveTimer.setSingleShot(true);
+    connect(&m_saveTimer, &QTimer::timeout, this, [this] {
+        const auto pending = m_pendingSaves;
+        m_pendingSaves.clear();
+        for (qint64 id : pending) saveNow(id);
+    });
+}
+
+ConversationRepository::~ConversationRepository() { flush(); }
+
+const Conversation* ConversationRepository::find(qint64 id) const {
+    auto it = m_conversations.constFind(id);
+    return it == m_conversations.constEnd() ? nullptr : &*it;
+}
+
+Conversation* ConversationRepository::findMutable(qint64 id) {
+    auto it = m_conversations.find(id);
+    return it == m_conversations.end() ? nullptr : &*it;
+}
+
+void ConversationRepository::touch(Conversation& c) { c.updated = QDateTime::currentDateTime(); }
+
+void ConversationRepository::saveNow(qint64 id) {
+    m_pendingSaves.remove(id);
+    if (const Conversation* c = find(id)) m_store->save(*c);
+}
+
+void ConversationRepository::saveSoon(qint64 id) {
+    m_pendingSaves.insert(id);
+    if (!m_saveTimer.isActive()) m_saveTimer.start();
+}
+
+void ConversationRepository::flush() {
+    const auto pending = m_pendingSaves;
+    for (qint64 id : pending) saveNow(id);
+    m_store->flush();
+}
+
+qint64 ConversationRepository::create(const ConversationSettings& settings, const QString& modelPath) {
+    qint64 id = 1;
+    for (qint64 existing : m_conversations.keys()) id = std::max(id, existing + 1);
+    if (m_removed && m_removed->id >= id) id = m_removed->id + 1;
+    Conversation c;
+    c.id = id;
+    c.title = tr("New chat");
+    c.created = c.updated = QDateTime::currentDateTime();
+    c.settings = settings;
+    c.modelPath = modelPath;
+    m_conversations.insert(id, c);
+    saveNow(id);
+    emit conversationAdded(id);
+    return id;
+}
+
+void ConversationRepository::rename(qint64 id, const QString& title) {
+    Conversation* c = findMutable(id);
+    const QString t = title.simplified();
+    if (!c || t.isEmpty() || t == c->title) return;
+    c->title = t;
+    c->titleFromUser = true;
+    saveNow(id);
+    emit conversationChanged(id);
+}
+
+void ConversationRepository::setPinned(qint64 id, bool pinned) {
+    Conversation* c = findMutable(id);
+    if (!c || c->pinned == pinned) return;
+    c->pinned = pinned;
+    saveNow(id);
+    emit conversationChanged(id);
+}
+
+void ConversationRepository::setSettings(qint64 id, const ConversationSettings& settings) {
+    Conversation* c = findMutable(id);
+    if (!c || c->settings == settings) return;
+    c->settings = settings;
+    saveSoon(id);
+    emit conversationChanged(id);
+}
+
+void ConversationRepository::setModelPath(qint64 id, const QString& path) {
+    Conversation* c = findMutable(id);
+    if (!c || c->modelPath == path) return;
+    c->modelPath = path;
+    saveNow(id);
+    emit conversationChanged(id);
+}
+
+void ConversationRepository::remove(qint64 id) {
+    auto it = m_conversations.find(id);
+    if (it == m_conversations.end()) return;
+    m_removed = *it;
+    m_conversations.erase(it);
+    m_pendingSaves.remove(id);
+    m_store->remove(id);
+    emit conversationRemoved(id);
+}
+
+qint64 ConversationRepository::restore() {
+    if (!m_removed) return 0;
+    const qint64 id = m_removed->id;
+    m_conversations.insert(id, *m_removed);
+    m_removed.reset();
+    saveNow(id);
+    emit conversationAdded(id);
+    return id;
+}
+
+qint64 ConversationRepository::addMessage(qint64 conversationId, qint64 parentId, MessageRole role, const QString& text) {
+    Conversation* c = findMutable(conversationId);
+    if (!c) return 0;
+    Message m;
+    m.id = c->nextMessageId();
+    m.parentId = parentId;
+    m.role = role;
+    m.text = text;
+    m.created = QDateTime::currentDateTime();
+    c->messages.push_back(m);
+    c->selectPathTo(m.id);
+    const bool retitle = role == MessageRole::User && !c->titleFromUser && parentId == 0;
+    if (retitle) c->title = titleFrom(text);
+    touch(*c);
+    saveNow(conversationId);
+    emit messagesChanged(conversationId);
+    emit conversationChanged(conversationId);
+    return m.id;
+}
+
+void ConversationRepository::appendText(qint64 conversationId, qint64 messageId, const QString& text) {
+    Conversation* c = findMutable(conversationId);
+    Message* m = c ? c->find(messageId) : nullptr;
+    if (!m || text.isEmpty()) return;
+    m->text += text;
+    saveSoon(conversationId);
+    emit messageTextChanged(conversationId, messageId);
+}
+
+void ConversationRepository::setText(qint64 conversationId, qint64 messageId, const QString& text) {
+    Conversation* c = findMutable(conversationId);
+    Message* m = c ? c->find(messageId) : nullptr;
+    if (!m || m->text == text) return;
+    m->text = text;
+    touch(*c);
+    saveNow(conversationId);
+    emit messageTextChanged(conversationId, messageId);
+}
+
+void ConversationRepository::finishReply(qint64 conversationId, qint64 messageId, const GenerationRecord& record,
+                                         const QString& error) {
+    Conversation* c = findMutable(conversationId);
+    Message* m = c ? c->find(messageId) : nullptr;
+    if (!m) return;
+    m->hasRecord = error.isEmpty() || record.generatedTokens > 0;
+    m->record = record;
+    m->error = error;
+    touch(*c);
+    saveNow(conversationId);
+    emit messageChanged(conversationId, messageId);
+    emit conversationChanged(conversationId);
+}
+
+void ConversationRepository::removeMessage(qint64 conversationId, qint64 messageId) {
+    Conversation* c = findMutable(conversationId);
+    if (!c || !c->find(messageId)) return;
+    QSet<qint64> doomed{messageId};
+    for (bool grew = true; grew;) {
+        grew = false;
+        for (const Message& m : c->messages)
+            if (doomed.contains(m.parentId) && !doomed.contains(m.id)) {
+                doomed.insert(m.id);
+                grew = true;
+            }
+    }
+    c->messages.erase(std::remove_if(c->messages.begin(), c->messages.end(),
+                                     [&](const Message& m) { return doomed.contains(m.id); }),
+                      c->messages.end());
+    for (auto it = c->selectedChild.begin(); it != c->selectedChild.end();)
+        it = doomed.contains(it.value()) || doomed.contains(it.key()) ? c->selectedChild.erase(it) : std::next(it);
+    touch(*c);
+    saveNow(conversationId);
+    emit messagesChanged(conversationId);
+}
+
+void ConversationRepository::selectSibling(qint64 conversationId, qint64 messageId, int delta) {
+    Conversation* c = findMutable(conversationId);
+    const Message* m = c ? c->find(messageId) : nullptr;
+    if (!m) return;
+    const QVector<qint64> siblings = c->children(m->parentId);
+    const qsizetype index = siblings.indexOf(messageId) + delta;
+    if (index < 0 || index >= siblings.size()) return;
+    c->selectedChild[m->parentId] = siblings[index];
+    saveNow(conversationId);
+    emit messagesChanged(conversationId);
+}
+
+void ConversationRepository::selectPathTo(qint64 conversationId, qint64 messageId) {
+    Conversation* c = findMutable(conversationId);
+    if (!c || !c->find(messageId)) return;
+    const QVector<qint64> before = c->activePath();
+    c->selectPathTo(messageId);
+    if (c->activePath() == before) return;
+    saveNow(conversationId);
+    emit messagesChanged(conversationId);
+}
+
+QVector<SearchHit> ConversationRepository::search(const QString& query, int limit) const {
+    QVector<SearchHit> hits;
+    const QString q = query.trimmed();
+    if (q.isEmpty()) return hits;
+    QList<const Conversation*> ordered;
+    for (const Conversation& c : m_conversations) ordered << &c;
+    std::sort(ordered.begin(), ordered.end(), [](auto* a, auto* b) { return a->updated > b->updated; });
+    for (const Conversation* c : ordered) {
+        if (c->title.contains(q, Qt::CaseInsensitive)) hits.push_back({c->id, 0, c->title, c->title});
+        for (const Message& m : c->messages) {
+            const qsizetype at = m.text.indexOf(q, 0, Qt::CaseInsensitive);
+            if (at >= 0) hits.push_back({c->id, m.id, c->title, snippetAround(m.text, at, q.size())});
+            if (hits.size() >= limit) return hits;
+        }
+    }
+    return hits;
+}
+
+}  // namespace confidant::app

@@ -1,0 +1,197 @@
+// Model loading and the decode loop on the worker thread.
+#include "inference_worker.h"
+
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QThread>
+
+#include <algorithm>
+#include <random>
+
+#include "backend.h"
+#include "generator.h"
+#include "model.h"
+#include "sampler.h"
+#include "session.h"
+#include "utf8_stream.h"
+
+namespace confidant::app {
+
+using namespace confidant::inference;
+
+InferenceWorker::InferenceWorker() {
+    qRegisterMetaType<LoadRequest>();
+    qRegisterMetaType<LoadedModelInfo>();
+    qRegisterMetaType<GenerationJob>();
+    qRegisterMetaType<GenerationRecord>();
+}
+
+InferenceWorker::~InferenceWorker() = default;
+
+void InferenceWorker::releaseModel() {
+    m_session.reset();
+    m_formatter.reset();
+    m_backend.reset();  // frees the device memory of a GPU backend
+    m_model.reset();
+    m_info = {};
+}
+
+void InferenceWorker::loadModel(const LoadRequest& request) {
+    QElapsedTimer timer;
+    timer.start();
+    releaseModel();
+    emit loadProgress(request.path, tr("Reading the model file"));
+    auto model = Model::load(request.path.toStdString());
+    if (!model) {
+        emit loadFailed(request.path, QString::fromStdString(model.error().message), false);
+        return;
+    }
+    if (request.device != DevicePreference::Cpu) {
+        emit loadProgress(request.path, tr("Preparing the GPU"));
+#if defined(CONFIDANT_APP_HAS_VULKAN_BACKEND)
+        auto gpu = createVulkanBackend(*model, VulkanOptions{request.gpuIndex});
+        if (gpu) {
+            m_backend = std::move(*gpu);
+        } else {
+            emit loadFailed(request.path, tr("The GPU cannot run this model: %1").arg(QString::fromStdString(gpu.error().message)), true);
+            return;
+        }
+#else
+        emit loadFailed(request.path, tr("This build of Confidant has no GPU (Vulkan) backend yet."), true);
+        return;
+#endif
+    } else {
+        emit loadProgress(request.path, tr("Preparing the CPU backend"));
+        // Leave a core to the UI thread so that the window stays smooth while replies stream.
+        const int threads = std::max(1, QThread::idealThreadCount() - 1);
+        m_backend = createCpuBackend(*model, unsigned(threads));
+    }
+    m_model = *model;
+    applyFormatter(request.templateOverride);
+    m_info.path = request.path;
+    m_info.name = QString::fromStdString(m_model->config().name);
+    if (m_info.name.isEmpty() || m_model->config().name == m_model->config().architecture)
+        m_info.name = QFileInfo(request.path).completeBaseName();
+    m_info.backend = QString::fromStdString(m_backend->name());
+    m_info.device = QString::fromStdString(m_backend->deviceName());
+    m_info.trainedContext = int(m_model->config().contextLength);
+    m_info.seconds = double(timer.elapsed()) / 1000.0;
+    emit modelLoaded(m_info);
+}
+
+void InferenceWorker::applyFormatter(const QString& overrideSource) {
+    std::string note;
+    m_formatter = createPromptFormatter(*m_model, overrideSource.toStdString(), &note);
+    m_info.promptFormat = QString::fromStdString(m_formatter->description());
+    m_info.formatNote = QString::fromStdString(note);
+    m_info.templateSource = QString::fromStdString(m_formatter->templateSource());
+    if (m_session) m_session->reset();  // another template renders other tokens
+}
+
+void InferenceWorker::setTemplateOverride(const QString& source) {
+    if (!m_model) return;
+    applyFormatter(source);
+    emit modelLoaded(m_info);
+}
+
+void InferenceWorker::unloadModel() {
+    releaseModel();
+    emit modelUnloaded();
+}
+
+void InferenceWorker::generate(const GenerationJob& job) {
+    if (!m_model) {
+        emit generationFailed(job.id, tr("No model is loaded."));
+        return;
+    }
+    const ConversationSettings& s = job.settings;
+    const uint32_t contextSize =
+        uint32_t(std::clamp(s.contextSize, 64, std::max(64, m_info.trainedContext > 0 ? m_info.trainedContext : s.contextSize)));
+    if (!m_session || m_session->contextLength() != contextSize) {
+        m_session.reset();
+        auto session = Session::create(m_model, *m_backend, contextSize);
+        if (!session) {
+            emit generationFailed(job.id, QString::fromStdString(session.error().message));
+            return;
+        }
+        m_session = std::make_unique<Session>(std::move(*session));
+    }
+
+    // Fit the context: drop the oldest turns after the system prompt until the prompt and a
+    // reply's worth of room fit; the newest user message always stays.
+    const Tokenizer& tokenizer = m_model->tokenizer();
+    const uint32_t reserve = std::min<uint32_t>(uint32_t(std::max(1, s.maxTokens)), contextSize / 4);
+    std::vector<PromptTurn> turns = job.turns;
+    const size_t firstDroppable = (!turns.empty() && turns.front().role == MessageRole::System) ? 1 : 0;
+    int dropped = 0;
+    std::vector<TokenId> prompt;
+    for (;;) {
+        auto rendered = m_formatter->render(turns);
+        if (!rendered) {
+            emit generationFailed(job.id, tr("The chat template failed: %1").arg(QString::fromStdString(rendered.error().message)));
+            return;
+        }
+        // Templates that write BOS themselves must not get a second one from the tokenizer.
+        const std::string& bosText = tokenizer.vocabulary().isValid(tokenizer.vocabulary().bos)
+                                         ? tokenizer.vocabulary().tokens[size_t(tokenizer.vocabulary().bos)]
+                                         : std::string();
+        const bool hasBos = !bosText.empty() && rendered->rfind(bosText, 0) == 0;
+        prompt = tokenizer.encode(*rendered, {.addBos = tokenizer.vocabulary().addBos && !hasBos, .parseSpecial = true});
+        if (prompt.size() + reserve <= contextSize) break;
+        if (turns.size() <= firstDroppable + 1) {
+            emit generationFailed(job.id, tr("The message needs %1 tokens but the context window holds %2; "
+                                             "shorten it or raise the context size in the conversation settings.")
+                                              .arg(prompt.size())
+                                              .arg(contextSize));
+            return;
+        }
+        turns.erase(turns.begin() + std::ptrdiff_t(firstDroppable));
+        ++dropped;
+    }
+    emit promptReady(job.id, int(prompt.size()), int(contextSize), dropped);
+
+    SamplerSettings sampling;
+    sampling.temperature = float(s.temperature);
+    sampling.topK = s.topK;
+    sampling.topP = float(s.topP);
+    sampling.minP = float(s.minP);
+    sampling.repeatPenalty = float(s.repeatPenalty);
+    sampling.seed = s.seed >= 0 ? uint64_t(s.seed) : std::random_device{}();
+    Sampler sampler(sampling);
+
+    ReplyStream stream(m_formatter->stopStrings());
+    TokenId previous = prompt.back();
+    GenerationRequest request;
+    request.prompt = prompt;
+    request.maxTokens = uint32_t(std::max(1, s.maxTokens));
+    request.onToken = [&](TokenId id) {
+        const std::string released = stream.push(tokenizer.tokenText(id, previous));
+        previous = id;
+        if (!released.empty()) emit textReady(job.id, QString::fromUtf8(released.data(), qsizetype(released.size())));
+        if (const int delay = m_tokenDelayMs.load(); delay > 0) QThread::msleep(ulong(delay));
+        return !stream.stopped() && m_cancelUpTo.load() < job.id;
+    };
+    auto stats = inference::generate(*m_session, sampler, request);
+    if (!stats) {
+        emit generationFailed(job.id, QString::fromStdString(stats.error().message));
+        return;
+    }
+    const std::string rest = stream.finish();
+    if (!rest.empty()) emit textReady(job.id, QString::fromUtf8(rest.data(), qsizetype(rest.size())));
+
+    GenerationRecord record;
+    record.promptTokens = int(stats->promptTokens);
+    record.reusedPromptTokens = int(stats->reusedPromptTokens);
+    record.generatedTokens = int(stats->generatedTokens);
+    record.timeToFirstToken = stats->timeToFirstToken;
+    record.tokensPerSecond = stats->tokensPerSecond();
+    // A stop string ends the reply as the model meant it to, not as a cancellation.
+    record.finishReason = stream.stopped() ? QStringLiteral("stop") : QString::fromLatin1(finishReasonName(stats->finishReason));
+    record.model = m_info.name;
+    record.backend = m_info.backend;
+    record.device = m_info.device;
+    record.droppedTurns = dropped;
+    emit generationFinished(job.id, record);
+}
+
+}  // namespace confidant::app

@@ -1,0 +1,193 @@
+// The models page: the loaded model and its device, loading progress or failure (with the CPU
+// offered when the GPU cannot run it), the model files found, import and removal.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Dialogs
+import Confidant
+import Confidant.Core
+
+Rectangle {
+    id: page
+    objectName: "modelsPage"
+    color: Theme.window
+
+    Column {
+        id: top
+        anchors { left: parent.left; right: parent.right; top: parent.top; margins: 20 }
+        spacing: 12
+
+        Item {
+            width: parent.width
+            height: importButton.implicitHeight
+            Label {
+                anchors.verticalCenter: parent.verticalCenter
+                text: qsTr("Models")
+                font.pointSize: Theme.fontSize + 6
+                color: Theme.text
+            }
+            Row {
+                anchors.right: parent.right
+                spacing: 8
+                Button {
+                    id: importButton
+                    objectName: "importModelButton"
+                    text: qsTr("Import…")
+                    enabled: !App.models.importing
+                    Accessible.name: qsTr("Import a model file")
+                    onClicked: importDialog.open()
+                }
+                Button {
+                    text: qsTr("Rescan")
+                    Accessible.name: qsTr("Scan the models folders again")
+                    onClicked: App.models.rescan()
+                }
+            }
+        }
+
+        Rectangle {
+            objectName: "loadStatus"
+            width: parent.width
+            height: status.implicitHeight + 20
+            radius: Theme.radius
+            color: Theme.surfaceAlt
+            Column {
+                id: status
+                anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter; margins: 12 }
+                spacing: 6
+                Label {
+                    objectName: "loadStatusText"
+                    width: parent.width
+                    wrapMode: Text.Wrap
+                    color: App.models.error !== "" ? Theme.danger : Theme.text
+                    text: App.models.loading ? qsTr("Loading %1: %2…").arg(App.models.loadingPath).arg(App.models.loadStage)
+                          : App.models.error !== "" ? App.models.error
+                          : App.models.loaded ? qsTr("%1 is loaded on %2 (%3 backend) in %4 s. Prompt format: %5.")
+                                                    .arg(App.models.loadedName).arg(App.models.device).arg(App.models.backend)
+                                                    .arg(App.models.loadSeconds.toFixed(1)).arg(App.models.promptFormat)
+                          : qsTr("No model is loaded.")
+                }
+                ProgressBar {
+                    width: parent.width
+                    visible: App.models.loading || App.models.importing
+                    indeterminate: App.models.loading
+                    value: App.models.importProgress
+                }
+                Button {
+                    objectName: "templateButton"
+                    visible: App.models.loaded
+                    text: App.models.templateOverridden ? qsTr("Chat template (yours)…") : qsTr("Chat template…")
+                    Accessible.name: qsTr("View or override the chat template")
+                    onClicked: {
+                        templateArea.text = App.models.templateSource
+                        templateDialog.open()
+                    }
+                }
+                Button {
+                    objectName: "useCpuButton"
+                    visible: App.models.offerCpu
+                    text: qsTr("Run it on the CPU instead")
+                    Accessible.name: text
+                    onClicked: App.models.loadOnCpu(App.models.failedPath)
+                }
+            }
+        }
+    }
+
+    ListView {
+        id: list
+        objectName: "modelList"
+        anchors { left: parent.left; right: parent.right; top: top.bottom; bottom: parent.bottom; margins: 20 }
+        visible: count > 0
+        clip: true
+        spacing: 8
+        model: App.models.catalog
+        Accessible.name: qsTr("Model files")
+        delegate: ModelDelegate {
+            width: ListView.view.width
+            isLoaded: path === App.models.loadedPath
+            isLoading: path === App.models.loadingPath
+            busy: App.models.loading
+            onLoadRequested: App.models.load(path)
+            onUnloadRequested: App.models.unload()
+            onRemoveRequested: {
+                removeDialog.path = path
+                removeDialog.name = name
+                removeDialog.open()
+            }
+        }
+    }
+
+    Onboarding {
+        objectName: "onboarding"
+        anchors { left: parent.left; right: parent.right; top: top.bottom; margins: 20 }
+        visible: list.count === 0 && !App.models.catalog.scanning
+        modelsFolder: App.settings.modelsFolder
+        onImportRequested: importDialog.open()
+    }
+
+    FileDialog {
+        id: importDialog
+        title: qsTr("Import a GGUF model")
+        nameFilters: [qsTr("GGUF models (*.gguf)")]
+        onAccepted: App.models.importFile(selectedFile, false)
+    }
+
+    Dialog {
+        id: templateDialog
+        objectName: "templateDialog"
+        anchors.centerIn: parent
+        width: Math.min(760, page.width - 40)
+        height: Math.min(560, page.height - 40)
+        modal: true
+        title: qsTr("Chat template of %1").arg(App.models.loadedName)
+        standardButtons: Dialog.Cancel
+        Column {
+            anchors.fill: parent
+            spacing: 8
+            Label {
+                width: parent.width
+                wrapMode: Text.Wrap
+                text: qsTr("%1 Edit it to override it for this model file; replies use it from the next message.")
+                        .arg(App.models.formatNote)
+            }
+            ScrollView {
+                width: parent.width
+                height: parent.height - 100
+                TextArea {
+                    id: templateArea
+                    objectName: "templateArea"
+                    font.family: Theme.monoFamily
+                    wrapMode: TextEdit.WrapAnywhere
+                    Accessible.name: qsTr("Chat template source")
+                }
+            }
+            Row {
+                spacing: 8
+                Button {
+                    text: qsTr("Use this template")
+                    highlighted: true
+                    Accessible.name: text
+                    onClicked: { App.models.setTemplateOverride(templateArea.text); templateDialog.close() }
+                }
+                Button {
+                    text: qsTr("Restore the model's template")
+                    enabled: App.models.templateOverridden
+                    Accessible.name: text
+                    onClicked: { App.models.setTemplateOverride(""); templateDialog.close() }
+                }
+            }
+        }
+    }
+
+    Dialog {
+        id: removeDialog
+        property string path: ""
+        property string name: ""
+        anchors.centerIn: parent
+        modal: true
+        title: qsTr("Remove %1?").arg(name)
+        standardButtons: Dialog.Yes | Dialog.Cancel
+        Label { text: qsTr("The file %1 will be deleted from the disk.").arg(removeDialog.path); wrapMode: Text.Wrap }
+        onAccepted: App.models.removeFile(path)
+    }
+}
