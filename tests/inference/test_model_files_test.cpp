@@ -202,6 +202,28 @@ TEST(TestModelFiles, LlamaRunsDeterministicallyAndQuantizedLogitsTrackF32) {
     }
 }
 
+// qwen2 (biases) and phi3 (fused QKV and gate/up) files run too, deterministically, and their
+// quantized twins stay close to F32 (bounds as for llama; phi3's Q4_K_M keeps attn_qkv in Q5_K).
+TEST(TestModelFiles, Qwen2AndPhi3RunAndQuantizedLogitsTrackF32) {
+    CONFIDANT_TESTDATA_FILE(vocab, "models/stories260K.gguf");
+    TempDir dir;
+    for (TestArch arch : {TestArch::Qwen2, TestArch::Phi3}) {
+        const std::string a(testArchName(arch));
+        ASSERT_TRUE(make(vocab, dir.file(a + "-f32.gguf"), arch, TestFileType::F32, 6));
+        const auto reference = promptLogits(dir.file(a + "-f32.gguf"));
+        ASSERT_EQ(reference.size(), 512u) << a;
+        for (float v : reference) ASSERT_TRUE(std::isfinite(v)) << a;
+        EXPECT_EQ(promptLogits(dir.file(a + "-f32.gguf")), reference) << a;
+        for (const auto& [type, bound] : {std::pair{TestFileType::Q8_0, 0.02}, std::pair{TestFileType::Q4_K_M, 0.2}}) {
+            const std::string name = a + "-" + std::string(testFileTypeName(type)) + ".gguf";
+            ASSERT_TRUE(make(vocab, dir.file(name), arch, type, 6));
+            const double error = relativeRmse(reference, promptLogits(dir.file(name)));
+            EXPECT_LE(error, bound) << name;
+            EXPECT_GT(error, 0.0) << name;
+        }
+    }
+}
+
 TEST(TestModelFiles, PureFilesOfEveryTypeRunAndTrackF32) {
     CONFIDANT_TESTDATA_FILE(vocab, "models/stories260K.gguf");
     TempDir dir;
