@@ -44,60 +44,43 @@ void GgufWriter::copyMetadataFrom(const GgufFile& file, const std::vector<std::s
         if (const GgufValue* v = file.find(key)) set(key, *v);
 }
 
-namespace {
+void GgufBytes::putString(const std::string& s) {
+    put<uint64_t>(s.size());
+    m_bytes.insert(m_bytes.end(), s.begin(), s.end());
+}
 
-class ByteSink {
-public:
-    template <typename T>
-    void put(T v) {
-        const size_t at = m_bytes.size();
-        m_bytes.resize(at + sizeof(T));
-        std::memcpy(m_bytes.data() + at, &v, sizeof(T));
-    }
-    void putString(const std::string& s) {
-        put<uint64_t>(s.size());
-        m_bytes.insert(m_bytes.end(), s.begin(), s.end());
-    }
-    void padTo(uint64_t alignment) {
-        while (m_bytes.size() % alignment) m_bytes.push_back(0);
-    }
-    void append(const std::vector<uint8_t>& data) { m_bytes.insert(m_bytes.end(), data.begin(), data.end()); }
-    std::vector<uint8_t>& bytes() { return m_bytes; }
+void GgufBytes::padTo(uint64_t alignment) {
+    while (m_bytes.size() % alignment) m_bytes.push_back(0);
+}
 
-private:
-    std::vector<uint8_t> m_bytes;
-};
-
-void putValue(ByteSink& out, const GgufValue& v) {
+void GgufBytes::putValue(const GgufValue& v) {
     switch (v.type) {
-        case GgufType::UInt8: out.put<uint8_t>(uint8_t(v.uintValue)); break;
-        case GgufType::Int8: out.put<int8_t>(int8_t(v.intValue)); break;
-        case GgufType::UInt16: out.put<uint16_t>(uint16_t(v.uintValue)); break;
-        case GgufType::Int16: out.put<int16_t>(int16_t(v.intValue)); break;
-        case GgufType::UInt32: out.put<uint32_t>(uint32_t(v.uintValue)); break;
-        case GgufType::Int32: out.put<int32_t>(int32_t(v.intValue)); break;
-        case GgufType::UInt64: out.put<uint64_t>(v.uintValue); break;
-        case GgufType::Int64: out.put<int64_t>(v.intValue); break;
-        case GgufType::Float32: out.put<float>(float(v.floatValue)); break;
-        case GgufType::Float64: out.put<double>(v.floatValue); break;
-        case GgufType::Bool: out.put<uint8_t>(v.uintValue ? 1 : 0); break;
-        case GgufType::String: out.putString(v.stringValue); break;
+        case GgufType::UInt8: put<uint8_t>(uint8_t(v.uintValue)); break;
+        case GgufType::Int8: put<int8_t>(int8_t(v.intValue)); break;
+        case GgufType::UInt16: put<uint16_t>(uint16_t(v.uintValue)); break;
+        case GgufType::Int16: put<int16_t>(int16_t(v.intValue)); break;
+        case GgufType::UInt32: put<uint32_t>(uint32_t(v.uintValue)); break;
+        case GgufType::Int32: put<int32_t>(int32_t(v.intValue)); break;
+        case GgufType::UInt64: put<uint64_t>(v.uintValue); break;
+        case GgufType::Int64: put<int64_t>(v.intValue); break;
+        case GgufType::Float32: put<float>(float(v.floatValue)); break;
+        case GgufType::Float64: put<double>(v.floatValue); break;
+        case GgufType::Bool: put<uint8_t>(v.uintValue ? 1 : 0); break;
+        case GgufType::String: putString(v.stringValue); break;
         case GgufType::Array:
-            out.put<uint32_t>(uint32_t(v.elementType));
-            out.put<uint64_t>(v.items.size());
-            for (const auto& item : v.items) putValue(out, item);
+            put<uint32_t>(uint32_t(v.elementType));
+            put<uint64_t>(v.items.size());
+            for (const auto& item : v.items) putValue(item);
             break;
     }
 }
-
-}  // namespace
 
 std::vector<uint8_t> GgufWriter::toBytes() const {
     uint64_t alignment = 32;
     for (const auto& [k, v] : m_metadata)
         if (k == "general.alignment" && v.type == GgufType::UInt32 && v.uintValue > 0) alignment = v.uintValue;
 
-    ByteSink out;
+    GgufBytes out;
     out.put<uint32_t>(0x46554747);  // "GGUF"
     out.put<uint32_t>(3);
     out.put<uint64_t>(m_tensors.size());
@@ -105,7 +88,7 @@ std::vector<uint8_t> GgufWriter::toBytes() const {
     for (const auto& [key, value] : m_metadata) {
         out.putString(key);
         out.put<uint32_t>(uint32_t(value.type));
-        putValue(out, value);
+        out.putValue(value);
     }
     uint64_t offset = 0;
     for (const auto& t : m_tensors) {

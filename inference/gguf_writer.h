@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,6 +21,26 @@ GgufValue ggufBool(bool v);
 GgufValue ggufString(std::string v);
 GgufValue ggufArray(GgufType elementType, std::vector<GgufValue> items);
 GgufValue ggufStringArray(const std::vector<std::string>& items);
+
+// Little-endian GGUF encoding into a growing byte buffer, shared by GgufWriter and the streaming
+// writer of test_model/.
+class GgufBytes {
+public:
+    template <typename T>
+    void put(T v) {
+        const size_t at = m_bytes.size();
+        m_bytes.resize(at + sizeof(T));
+        std::memcpy(m_bytes.data() + at, &v, sizeof(T));
+    }
+    void putString(const std::string& s);
+    void putValue(const GgufValue& v);  // the value only, without its type tag
+    void padTo(uint64_t alignment);
+    void append(const std::vector<uint8_t>& data) { m_bytes.insert(m_bytes.end(), data.begin(), data.end()); }
+    std::vector<uint8_t>& bytes() { return m_bytes; }
+
+private:
+    std::vector<uint8_t> m_bytes;
+};
 
 class GgufWriter {
 public:

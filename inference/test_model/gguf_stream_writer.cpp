@@ -1,53 +1,13 @@
 // GGUF v3 serialization for streamed tensor data (see gguf_stream_writer.h).
 #include "test_model/gguf_stream_writer.h"
 
+#include "gguf_writer.h"
+
 #include <cerrno>
 #include <cstring>
 
 namespace confidant::inference {
 namespace {
-
-class HeaderBytes {
-public:
-    template <typename T>
-    void put(T v) {
-        const size_t at = m_bytes.size();
-        m_bytes.resize(at + sizeof(T));
-        std::memcpy(m_bytes.data() + at, &v, sizeof(T));
-    }
-    void putString(const std::string& s) {
-        put<uint64_t>(s.size());
-        m_bytes.insert(m_bytes.end(), s.begin(), s.end());
-    }
-    void putValue(const GgufValue& v) {
-        switch (v.type) {
-            case GgufType::UInt8: put<uint8_t>(uint8_t(v.uintValue)); break;
-            case GgufType::Int8: put<int8_t>(int8_t(v.intValue)); break;
-            case GgufType::UInt16: put<uint16_t>(uint16_t(v.uintValue)); break;
-            case GgufType::Int16: put<int16_t>(int16_t(v.intValue)); break;
-            case GgufType::UInt32: put<uint32_t>(uint32_t(v.uintValue)); break;
-            case GgufType::Int32: put<int32_t>(int32_t(v.intValue)); break;
-            case GgufType::UInt64: put<uint64_t>(v.uintValue); break;
-            case GgufType::Int64: put<int64_t>(v.intValue); break;
-            case GgufType::Float32: put<float>(float(v.floatValue)); break;
-            case GgufType::Float64: put<double>(v.floatValue); break;
-            case GgufType::Bool: put<uint8_t>(v.uintValue ? 1 : 0); break;
-            case GgufType::String: putString(v.stringValue); break;
-            case GgufType::Array:
-                put<uint32_t>(uint32_t(v.elementType));
-                put<uint64_t>(v.items.size());
-                for (const auto& item : v.items) putValue(item);
-                break;
-        }
-    }
-    void padTo(uint64_t alignment) {
-        while (m_bytes.size() % alignment) m_bytes.push_back(0);
-    }
-    const std::vector<uint8_t>& bytes() const { return m_bytes; }
-
-private:
-    std::vector<uint8_t> m_bytes;
-};
 
 uint64_t alignUp(uint64_t n, uint64_t alignment) { return (n + alignment - 1) / alignment * alignment; }
 
@@ -81,7 +41,7 @@ Result<void> GgufStreamWriter::open(const std::string& path,
     m_file = std::fopen(path.c_str(), "wb");
     if (!m_file) return makeError("cannot create '" + path + "': " + std::strerror(errno));
 
-    HeaderBytes header;
+    GgufBytes header;
     header.put<uint32_t>(0x46554747);  // "GGUF"
     header.put<uint32_t>(3);
     header.put<uint64_t>(m_tensors.size());
