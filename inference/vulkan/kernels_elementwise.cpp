@@ -1,4 +1,4 @@
-// Dispatches of the row-wise and element-wise kernels: RMSNorm, SwiGLU, residual add.
+// Dispatches of the row-wise and element-wise kernels: RMSNorm, SwiGLU/GeGLU, scale/soft cap, add.
 #include "vulkan/kernels.h"
 
 namespace confidant::inference::vulkan {
@@ -13,40 +13,36 @@ void Kernels::rmsNorm(std::vector<Dispatch>& out, VkBuffer x, VkBuffer weight, V
     out.push_back(d);
 }
 
-void Kernels::swiGlu(std::vector<Dispatch>& out, VkBuffer gate, VkBuffer up, VkBuffer dst, uint32_t count) const {
+namespace {
+
+// One invocation per element: the shape every element-wise kernel shares.
+template <typename Push>
+void elementwise(std::vector<Dispatch>& out, VkPipeline pipeline, std::array<VkBuffer, k_bindingCount> buffers,
+                 const Push& push, uint32_t count, uint32_t group) {
     Dispatch d;
-    d.pipeline = m_swiGlu;
-    d.buffers = {gate, up, dst};
-    d.setPush(CountPush{count});
-    d.groups = {divideRoundingUp(count, m_config.elementwiseGroup), 1, 1};
+    d.pipeline = pipeline;
+    d.buffers = buffers;
+    d.setPush(push);
+    d.groups = {divideRoundingUp(count, group), 1, 1};
     out.push_back(d);
+}
+
+}  // namespace
+
+void Kernels::swiGlu(std::vector<Dispatch>& out, VkBuffer gate, VkBuffer up, VkBuffer dst, uint32_t count) const {
+    elementwise(out, m_swiGlu, {gate, up, dst}, CountPush{count}, count, m_config.elementwiseGroup);
 }
 
 void Kernels::geGlu(std::vector<Dispatch>& out, VkBuffer gate, VkBuffer up, VkBuffer dst, uint32_t count) const {
-    Dispatch d;
-    d.pipeline = m_geGlu;
-    d.buffers = {gate, up, dst};
-    d.setPush(CountPush{count});
-    d.groups = {divideRoundingUp(count, m_config.elementwiseGroup), 1, 1};
-    out.push_back(d);
+    elementwise(out, m_geGlu, {gate, up, dst}, CountPush{count}, count, m_config.elementwiseGroup);
 }
 
 void Kernels::scale(std::vector<Dispatch>& out, VkBuffer a, VkBuffer dst, uint32_t count, float factor, float cap) const {
-    Dispatch d;
-    d.pipeline = m_scale;
-    d.buffers = {a, dst};
-    d.setPush(ScalePush{count, factor, cap});
-    d.groups = {divideRoundingUp(count, m_config.elementwiseGroup), 1, 1};
-    out.push_back(d);
+    elementwise(out, m_scale, {a, dst}, ScalePush{count, factor, cap}, count, m_config.elementwiseGroup);
 }
 
 void Kernels::add(std::vector<Dispatch>& out, VkBuffer a, VkBuffer b, VkBuffer dst, uint32_t count) const {
-    Dispatch d;
-    d.pipeline = m_add;
-    d.buffers = {a, b, dst};
-    d.setPush(CountPush{count});
-    d.groups = {divideRoundingUp(count, m_config.elementwiseGroup), 1, 1};
-    out.push_back(d);
+    elementwise(out, m_add, {a, b, dst}, CountPush{count}, count, m_config.elementwiseGroup);
 }
 
 }  // namespace confidant::inference::vulkan
