@@ -3,6 +3,7 @@
 // recursion, runaway loops and oversized output. Thread-safe: a parsed Template is immutable.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -31,6 +32,9 @@ struct RenderLimits {
     int maxEvalDepth = 500;  // nested statements and expressions being evaluated (needs about 0.5 MiB of stack)
     uint64_t maxLoopIterations = 10'000'000;   // all loop iterations of one render together
     uint64_t maxRangeLength = 1'000'000;       // range() results
+    // Wall-clock time of one render: the counters above bound each kind of work, this bounds
+    // their product (nested loops just under the iteration limit, slow builtins on big values).
+    std::chrono::milliseconds maxRenderTime{2000};
 };
 
 using Variables = std::vector<std::pair<std::string, Value>>;

@@ -32,6 +32,7 @@ void Scope::set(std::string name, Value value) {
 struct Interpreter::DepthGuard {
     Interpreter& in;
     explicit DepthGuard(Interpreter& interpreter) : in(interpreter) {
+        in.checkTime();
         if (++in.m_depth > in.m_limits.maxEvalDepth)
             fail("the template nests evaluation deeper than " + std::to_string(in.m_limits.maxEvalDepth) +
                      " levels (endless recursion?)",
@@ -100,7 +101,8 @@ double floorMod(double a, double b) {
 
 }  // namespace
 
-Interpreter::Interpreter(const RenderLimits& limits, const Variables& variables) : m_limits(limits) {
+Interpreter::Interpreter(const RenderLimits& limits, const Variables& variables)
+    : m_limits(limits), m_deadline(std::chrono::steady_clock::now() + limits.maxRenderTime) {
     const uint64_t maxRange = limits.maxRangeLength;
     m_globals.set("range", Value::function([maxRange](const CallArgs& a) { return makeRange(a, maxRange); }));
     m_globals.set("namespace", Value::function(makeNamespace));
@@ -130,7 +132,16 @@ void Interpreter::write(std::string_view text) {
     m_out->append(text);
 }
 
+void Interpreter::checkTime() {
+    if (++m_stepsSinceClockRead < 4096) return;
+    m_stepsSinceClockRead = 0;
+    if (std::chrono::steady_clock::now() > m_deadline)
+        fail("the template ran longer than " + std::to_string(m_limits.maxRenderTime.count()) + " ms",
+             FailureKind::Limit);
+}
+
 void Interpreter::countIteration() {
+    checkTime();
     if (++m_iterations > m_limits.maxLoopIterations)
         fail("the template ran more than " + std::to_string(m_limits.maxLoopIterations) + " loop iterations",
              FailureKind::Limit);

@@ -2,6 +2,7 @@
 // it dispatches to (jinja_builtins.cpp). Internal to the chat module.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -37,6 +38,9 @@ public:
     Value applyFilter(const std::string& name, const Value& input, const CallArgs& args);
     bool applyTest(const std::string& name, const Value& input, const CallArgs& args);
     void countIteration();
+    // Fails once the render has run past limits().maxRenderTime (the clock is read every few
+    // thousand calls, so this is cheap enough for every evaluation step).
+    void checkTime();
 
 private:
     enum class Flow { Normal, Break, Continue };
@@ -63,6 +67,8 @@ private:
     int m_depth = 0;
     int m_callDepth = 0;
     uint64_t m_iterations = 0;
+    uint32_t m_stepsSinceClockRead = 0;
+    std::chrono::steady_clock::time_point m_deadline;
 };
 
 // Builtins (jinja_builtins.cpp). Each throws TemplateFailure on misuse.

@@ -70,6 +70,24 @@ TEST(JinjaGuards, OutputSizeIsLimited) {
     EXPECT_TRUE(render("{% for i in range(999) %}x{% endfor %}", limits).ok);
 }
 
+TEST(JinjaGuards, RenderTimeIsLimited) {
+    // 10^10 iterations of nested loops, each loop within the range limit and the iteration limit
+    // lifted: only the clock stops it.
+    RenderLimits limits;
+    limits.maxLoopIterations = UINT64_MAX;
+    limits.maxRenderTime = std::chrono::milliseconds(50);
+    const Rendered r = render("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}", limits);
+    ASSERT_FALSE(r.ok);
+    EXPECT_EQ(r.failure.kind, FailureKind::Limit);
+    EXPECT_NE(r.text.find("longer than 50 ms"), std::string::npos) << r.text;
+    // Endless recursion that stays under the depth limits (a macro calling itself twice per level)
+    // is stopped the same way.
+    const Rendered tree = render(
+        "{% macro t(n) %}{% if n > 0 %}{{ t(n - 1) }}{{ t(n - 1) }}{% endif %}{% endmacro %}{{ t(40) }}", limits);
+    ASSERT_FALSE(tree.ok);
+    EXPECT_EQ(tree.failure.kind, FailureKind::Limit);
+}
+
 TEST(JinjaGuards, LoopIterationsAndRangesAreLimited) {
     RenderLimits limits;
     limits.maxLoopIterations = 10'000;
