@@ -10,7 +10,8 @@ namespace confidant::storage::detail {
 Result<nlohmann::json> parseJsonText(std::string_view text) {
     try {
         return nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {
+        // Syntax errors are parse_error; a number too large for a double ("1e999") is out_of_range.
         std::string what = e.what();
         // "[json.exception.parse_error.101] parse error at line 3, column 7: ..." without the tag.
         if (auto end = what.find("] "); what.rfind("[json.exception", 0) == 0 && end != std::string::npos)

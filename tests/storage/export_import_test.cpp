@@ -155,6 +155,8 @@ TEST(ImportJson, MalformedFilesAreRejectedNamingThePlaceAndWriteNothing) {
         {"parent", "\"parent_id\": null", "\"parent_id\": \"nowhere\"", "conversations[0].messages[0].parent_id"},
         {"tokens", "\"generated_tokens\": 40", "\"generated_tokens\": \"forty\"",
          "conversations[0].messages[1].reply.generated_tokens"},
+        // Found by fuzz_import: a number too large for a double threw out of the JSON parser.
+        {"overflow", "\"generated_tokens\": 40", "\"generated_tokens\": 9e8957", "number overflow"},
     };
     for (const BadCase& bad : cases) {
         std::string text = good;
@@ -171,6 +173,10 @@ TEST(ImportJson, MalformedFilesAreRejectedNamingThePlaceAndWriteNothing) {
         EXPECT_EQ(*countConversations(target), 0) << bad.name;
         EXPECT_EQ(*target.queryInt("SELECT count(*) FROM messages"), 0) << bad.name;
     }
+
+    const auto detected = detectImportFormat("[{\"mapping\": {}, \"create_time\": 1e999}]");
+    ASSERT_FALSE(detected.ok());
+    EXPECT_NE(detected.error().message.find("not valid JSON"), std::string::npos) << detected.error().message;
 
     // A problem only in the second conversation still writes nothing of the first.
     std::string text = good;
