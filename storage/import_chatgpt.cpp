@@ -34,7 +34,12 @@ bool looksLikeUuid(const std::string& id) {
 std::optional<int64_t> secondsToMs(const json& object, const char* key) {
     auto it = object.find(key);
     if (it == object.end() || !it->is_number()) return std::nullopt;
-    return int64_t(std::llround(it->get<double>() * 1000.0));
+    // Times outside years 1..9999 (or not finite) are as good as missing: they cannot be shown or
+    // exported, and converting them to milliseconds would overflow.
+    constexpr double k_earliest = -62135596800.0, k_latest = 253402300799.0;
+    const double seconds = it->get<double>();
+    if (!(seconds >= k_earliest && seconds <= k_latest)) return std::nullopt;
+    return int64_t(std::llround(seconds * 1000.0));
 }
 
 std::string stringField(const json& object, const char* key) {

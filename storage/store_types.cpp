@@ -57,8 +57,13 @@ int64_t nowMs() {
 }
 
 std::string formatIsoTime(int64_t ms) {
-    int64_t seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
-    int millis = int(ms - seconds * 1000);
+    // Floor division written so that no value of ms overflows.
+    int64_t seconds = ms / 1000;
+    int millis = int(ms % 1000);
+    if (millis < 0) {
+        millis += 1000;
+        seconds -= 1;
+    }
     std::time_t t = std::time_t(seconds);
     std::tm tm{};
     gmtime_r(&t, &tm);

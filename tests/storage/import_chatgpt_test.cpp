@@ -164,6 +164,35 @@ TEST(ImportChatGpt, ImportingTwiceAddsNothing) {
     EXPECT_EQ(*db.queryInt("SELECT count(*) FROM messages"), 6);
 }
 
+TEST(ImportChatGpt, TimesOutsideTheCalendarCountAsMissing) {
+    // Found by fuzz_import: a create_time of 10^100 seconds overflowed the conversion to ms.
+    json document = json::parse(chatGptExport());
+    document[0]["create_time"] = 1e100;
+    document[0]["update_time"] = -1e100;
+    document[0]["mapping"][k_question]["message"]["create_time"] = 7.7e77;
+    Database db = testing::openOrDie(":memory:");
+    ASSERT_TRUE(importChatGpt(db, document.dump()).ok());
+    auto conversation = getConversation(db, k_conversationId);
+    ASSERT_TRUE(conversation.ok());
+    EXPECT_EQ(conversation->createdAt, 0);
+    EXPECT_EQ(conversation->updatedAt, 0);
+    auto question = getMessage(db, k_question);
+    ASSERT_TRUE(question.ok());
+    EXPECT_EQ(question->createdAt, 0);  // the conversation's time stands in
+    auto exported = exportJson(db, {});
+    ASSERT_TRUE(exported.ok());
+    EXPECT_NE(exported->find("\"created_at\": \"1970-01-01T00:00:00.000Z\""), std::string::npos);
+}
+
+TEST(StoreTypes, IsoTimesFormatEveryMillisecondValue) {
+    EXPECT_EQ(formatIsoTime(-1), "1969-12-31T23:59:59.999Z");
+    EXPECT_EQ(formatIsoTime(1717000000123), "2024-05-29T16:26:40.123Z");
+    EXPECT_EQ(parseIsoTime(formatIsoTime(-1)), -1);
+    // The extremes do not overflow (the text is meaningless, but nothing undefined happens).
+    EXPECT_FALSE(formatIsoTime(INT64_MIN).empty());
+    EXPECT_FALSE(formatIsoTime(INT64_MAX).empty());
+}
+
 TEST(ImportChatGpt, MalformedFilesNameThePlaceAndWriteNothing) {
     Database db = testing::openOrDie(":memory:");
     json broken = json::parse(chatGptExport());
