@@ -101,6 +101,10 @@ bool readConversation(const json& value, const std::string& place, ConversationD
         problem = place + ": missing \"id\" (or \"conversation_id\")";
         return false;
     }
+    if (c.id.size() > detail::k_maxIdLength) {
+        problem = place + ".id: longer than " + std::to_string(detail::k_maxIdLength) + " characters";
+        return false;
+    }
     c.title = stringField(value, "title");
     c.createdAt = secondsToMs(value, "create_time").value_or(0);
     c.updatedAt = secondsToMs(value, "update_time").value_or(c.createdAt);

@@ -11,6 +11,10 @@
 
 namespace confidant::storage::detail {
 
+// Ids longer than this are refused by both importers: our export must be able to carry every
+// imported conversation back in (found by fuzz_import's round trip).
+inline constexpr size_t k_maxIdLength = 128;
+
 // Parses `text`; InvalidInput naming the line and column when it is not JSON.
 Result<nlohmann::json> parseJsonText(std::string_view text);
 

@@ -42,7 +42,8 @@ public:
         if (!text(key, out, true, nullable)) return false;
         const json* value = field(key, true);
         if (value->is_null()) return true;
-        if (out.empty() || out.size() > 128) return fail(key, "expected a non-empty id of at most 128 characters");
+        if (out.empty() || out.size() > detail::k_maxIdLength)
+            return fail(key, "expected a non-empty id of at most " + std::to_string(detail::k_maxIdLength) + " characters");
         return true;
     }
 
