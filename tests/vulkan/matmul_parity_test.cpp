@@ -79,13 +79,39 @@ INSTANTIATE_TEST_SUITE_P(
         MatMulCase{TensorType::F16, 40, 50, 9, false, 500}, MatMulCase{TensorType::F32, 32, 45, 2, false, 600}),
     caseName);
 
+// The other types the CPU reference computes with: one token, a partial tile with a bias, more
+// tokens than one tile (16 on CPU devices, 8 on GPUs) over row counts that no workgroup divides,
+// and a tensor split into chunks.
+INSTANTIATE_TEST_SUITE_P(
+    MoreTypes, MatMulParity,
+    ::testing::Values(
+        MatMulCase{TensorType::BF16, 64, 35, 1, false, 0}, MatMulCase{TensorType::BF16, 45, 33, 5, true, 0},
+        MatMulCase{TensorType::BF16, 96, 19, 17, false, 0}, MatMulCase{TensorType::BF16, 40, 50, 3, false, 500},
+        MatMulCase{TensorType::Q4_1, 64, 35, 1, false, 0}, MatMulCase{TensorType::Q4_1, 96, 37, 7, true, 0},
+        MatMulCase{TensorType::Q4_1, 160, 19, 19, false, 0}, MatMulCase{TensorType::Q4_1, 64, 101, 2, false, 700},
+        MatMulCase{TensorType::Q5_0, 64, 35, 1, false, 0}, MatMulCase{TensorType::Q5_0, 96, 37, 7, true, 0},
+        MatMulCase{TensorType::Q5_0, 160, 19, 19, false, 0}, MatMulCase{TensorType::Q5_0, 64, 101, 2, false, 700},
+        MatMulCase{TensorType::Q5_1, 64, 35, 1, false, 0}, MatMulCase{TensorType::Q5_1, 96, 37, 7, true, 0},
+        MatMulCase{TensorType::Q5_1, 160, 19, 19, false, 0}, MatMulCase{TensorType::Q5_1, 64, 101, 2, false, 700},
+        MatMulCase{TensorType::IQ4_NL, 64, 35, 1, false, 0}, MatMulCase{TensorType::IQ4_NL, 96, 37, 7, true, 0},
+        MatMulCase{TensorType::IQ4_NL, 160, 19, 19, false, 0}, MatMulCase{TensorType::IQ4_NL, 64, 101, 2, false, 700},
+        MatMulCase{TensorType::Q2_K, 256, 35, 1, false, 0}, MatMulCase{TensorType::Q2_K, 512, 37, 7, true, 0},
+        MatMulCase{TensorType::Q2_K, 768, 19, 17, false, 0}, MatMulCase{TensorType::Q2_K, 256, 41, 2, false, 1000},
+        MatMulCase{TensorType::Q3_K, 256, 35, 1, false, 0}, MatMulCase{TensorType::Q3_K, 512, 37, 7, true, 0},
+        MatMulCase{TensorType::Q3_K, 768, 19, 17, false, 0}, MatMulCase{TensorType::Q3_K, 256, 41, 2, false, 1000},
+        MatMulCase{TensorType::Q5_K, 256, 35, 1, false, 0}, MatMulCase{TensorType::Q5_K, 512, 37, 7, true, 0},
+        MatMulCase{TensorType::Q5_K, 768, 19, 17, false, 0}, MatMulCase{TensorType::Q5_K, 256, 41, 2, false, 2000},
+        MatMulCase{TensorType::Q8_K, 256, 35, 1, false, 0}, MatMulCase{TensorType::Q8_K, 512, 37, 7, true, 0},
+        MatMulCase{TensorType::Q8_K, 768, 19, 17, false, 0}, MatMulCase{TensorType::Q8_K, 256, 41, 2, false, 2000}),
+    caseName);
+
 class EmbedParity : public ::testing::TestWithParam<std::tuple<TensorType, uint64_t>> {};
 
 TEST_P(EmbedParity, MatchesReference) {
     CONFIDANT_REQUIRE_GPU();
     const auto [type, maxChunkBytes] = GetParam();
-    const bool isFloat = type == TensorType::F32 || type == TensorType::F16;
-    const uint32_t dim = isFloat ? 37 : (type == TensorType::Q6_K || type == TensorType::Q4_K) ? 512 : 96, vocab = 53;
+    const bool isFloat = traitsOf(type).blockSize == 1;
+    const uint32_t dim = isFloat ? 37 : traitsOf(type).blockSize == 256 ? 512 : 96, vocab = 53;
     std::mt19937 random(uint32_t(type) + 11);
     TensorSet tensors;
     tensors.addRandom("table", type, dim, vocab, random, 1.0f);
@@ -116,21 +142,29 @@ TEST_P(EmbedParity, MatchesReference) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Types, EmbedParity,
-                         ::testing::Combine(::testing::Values(TensorType::F32, TensorType::F16, TensorType::Q8_0,
-                                                              TensorType::Q4_0, TensorType::Q6_K, TensorType::Q4_K),
+                         ::testing::Combine(::testing::ValuesIn(deviceMatrixTypes()),
                                             ::testing::Values(uint64_t(0), uint64_t(2000))));
+
+TEST(WeightStore, EveryTypeTheCpuComputesWithHasKernels) {
+    for (uint32_t id = 0; id < 64; ++id) {
+        const auto traits = tensorTypeTraits(id);
+        if (traits && traits->dequantize) {
+            EXPECT_TRUE(isDeviceMatrixType(traits->type)) << traits->name;
+        }
+    }
+}
 
 TEST(WeightStore, RefusesTypesWithoutKernelsNamingTheTensor) {
     CONFIDANT_REQUIRE_GPU();
     std::mt19937 random(5);
     TensorSet tensors;
-    tensors.add("blk.0.attn_q.weight", TensorType::BF16, {32, 2}, std::vector<uint8_t>(128, 0));
+    tensors.add("blk.0.attn_q.weight", TensorType::IQ2_XXS, {256, 2}, std::vector<uint8_t>(132, 0));
     tensors.finish();
     Harness harness;
     auto added = harness.addMatrix(tensors["blk.0.attn_q.weight"]);
     ASSERT_FALSE(added);
     EXPECT_NE(added.error().message.find("blk.0.attn_q.weight"), std::string::npos) << added.error().message;
-    EXPECT_NE(added.error().message.find("BF16"), std::string::npos) << added.error().message;
+    EXPECT_NE(added.error().message.find("IQ2_XXS"), std::string::npos) << added.error().message;
 }
 
 }  // namespace
