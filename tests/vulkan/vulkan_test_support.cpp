@@ -2,6 +2,7 @@
 #include "vulkan_test_support.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 
 namespace confidant::vktest {
@@ -184,6 +185,12 @@ double nmse(std::span<const float> expected, std::span<const float> actual) {
         reference += double(expected[i]) * expected[i];
     }
     return reference > 0 ? error / reference : error;
+}
+
+std::string scientific(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2e", value);
+    return text;
 }
 
 bool allFinite(std::span<const float> values) {
