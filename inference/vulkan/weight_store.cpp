@@ -187,14 +187,17 @@ const char* shaderSuffix(TensorType type) {
 
 std::vector<TensorType> deviceMatrixTypes() {
     std::vector<TensorType> types;
-    for (uint32_t id = 0; id < 64; ++id)
-        if (const auto traits = tensorTypeTraits(id); traits && isDeviceMatrixType(traits->type)) types.push_back(traits->type);
+    for (uint32_t id = 0; id < 64; ++id) {  // GGUF's type ids end well below 64
+        const auto traits = tensorTypeTraits(id);
+        if (traits && isDeviceMatrixType(traits->type)) types.push_back(traits->type);
+    }
     return types;
 }
 
 std::string deviceMatrixTypeNames() {
     std::string names;
-    for (TensorType type : deviceMatrixTypes()) names += (names.empty() ? "" : ", ") + std::string(tensorTypeName(type));
+    for (TensorType type : deviceMatrixTypes())
+        names += (names.empty() ? "" : ", ") + std::string(tensorTypeName(type));
     return names;
 }
 

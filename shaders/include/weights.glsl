@@ -16,7 +16,7 @@
     defined(TYPE_Q8_K)
 #define WEIGHTS_K 1
 #else
-#error "define one of TYPE_F32, TYPE_F16, TYPE_BF16, TYPE_Q4_0, TYPE_Q4_1, TYPE_Q5_0, TYPE_Q5_1, TYPE_Q8_0, TYPE_IQ4_NL, TYPE_Q2_K, TYPE_Q3_K, TYPE_Q4_K, TYPE_Q5_K, TYPE_Q6_K, TYPE_Q8_K"
+#error "define one TYPE_* weight type (the variants of shaders/CMakeLists.txt)"
 #endif
 
 #if defined(TYPE_F32)
