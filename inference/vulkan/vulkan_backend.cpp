@@ -45,7 +45,7 @@ struct DeviceState {
 std::string unsupportedReason(const Op& op) {
     if ((op.kind == OpKind::Embed || op.kind == OpKind::MatMul) && !isDeviceMatrixType(op.weight->type))
         return "tensor '" + op.weight->name + "' has the type " + std::string(tensorTypeName(op.weight->type)) +
-               ", which the Vulkan backend cannot compute with yet (it supports F32, F16, Q4_0, Q8_0, Q4_K, Q6_K); use --backend cpu";
+               ", which the Vulkan backend cannot compute with yet (it supports " + deviceMatrixTypeNames() + ")";
     if (op.weight && op.kind == OpKind::RmsNorm && !traitsOf(op.weight->type).dequantize)
         return "tensor '" + op.weight->name + "' has the unsupported type " + std::string(tensorTypeName(op.weight->type));
     if (op.kind == OpKind::Attention &&

@@ -3,44 +3,36 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 namespace confidant::inference::vulkan {
 namespace {
 
 constexpr uint32_t k_block = 32;
 
-bool isFloat(TensorType type) { return type == TensorType::F32 || type == TensorType::F16; }
+bool isFloat(TensorType type) { return type == TensorType::F32 || type == TensorType::F16 || type == TensorType::BF16; }
 
-// Bytes of one row's quants (quantized types) or of one padded row (float types).
-uint64_t rowDataBytes(TensorType type, uint32_t rowLength) {
-    const uint64_t padded = (uint64_t(rowLength) + k_block - 1) / k_block * k_block;
-    switch (type) {
-        case TensorType::F32: return padded * 4;
-        case TensorType::F16: return padded * 2;
-        case TensorType::Q4_0: return uint64_t(rowLength) / k_block * 16;
-        case TensorType::Q8_0: return uint64_t(rowLength) / k_block * 32;
-        case TensorType::Q6_K: return uint64_t(rowLength) / 256 * 208;
-        case TensorType::Q4_K: return uint64_t(rowLength) / 256 * 148;
-        default: return 0;
+// How one file block of a quantized type is laid out on the device (shaders/include/weights*.glsl).
+struct BlockLayout {
+    uint32_t dataBytes;  // bytes of the block in the data region (a multiple of 4)
+    int32_t scaleAt;     // byte offset of the fp16 scale that moves to the scales region; -1: none moves
+    uint32_t copyFrom;   // without `repack`: the data region holds the block's bytes from here on
+    void (*repack)(const uint8_t* block, uint8_t* out);  // nullptr: copy
+};
+
+// One Q3_K super-block (110 bytes) as weights_k.glsl reads it: the high-bit mask and low bits as
+// in the file, then the sixteen 6-bit sub-scales unpacked to int8 with their bias of 32 removed.
+void repackQ3_K(const uint8_t* block, uint8_t* out) {
+    std::memcpy(out, block, 96);
+    const uint8_t* packed = block + 96;
+    for (int s = 0; s < 16; ++s) {
+        const int low = s < 8 ? (packed[s] & 0x0F) : (packed[s - 8] >> 4);
+        const int high = (packed[8 + s % 4] >> (2 * (s / 4))) & 3;
+        out[96 + s] = uint8_t(int8_t((low | high << 4) - 32));
     }
 }
 
-uint64_t rowScaleBytes(TensorType type, uint32_t rowLength) {
-    return isFloat(type) ? 0 : uint64_t(rowLength) / traitsOf(type).blockSize * 2;
-}
-
-uint64_t chunkBytes(TensorType type, uint32_t rowLength, uint32_t rows) {
-    const uint64_t data = rowDataBytes(type, rowLength) * rows;
-    const uint64_t scales = (rowScaleBytes(type, rowLength) * rows + 3) / 4 * 4;
-    return data + scales;
-}
-
-uint32_t rowsPerChunk(TensorType type, uint32_t rowLength, uint64_t maxRange) {
-    const uint64_t perRow = rowDataBytes(type, rowLength) + rowScaleBytes(type, rowLength);
-    return uint32_t(std::max<uint64_t>(1, (maxRange - 4) / perRow));
-}
-
-// One Q6_K super-block (210 bytes) regrouped per 32-element piece as weights.glsl reads it: 52
+// One Q6_K super-block (210 bytes) regrouped per 32-element piece as weights_k.glsl reads it: 52
 // words of nibbles, high bits and sub-scales (d goes to the scales region separately).
 void repackQ6_K(const uint8_t* block, uint8_t* out) {
     uint8_t q[256];
@@ -62,12 +54,15 @@ void repackQ6_K(const uint8_t* block, uint8_t* out) {
     std::memcpy(out, words, sizeof words);
 }
 
-// One Q4_K super-block (144 bytes) regrouped as weights.glsl reads it: 32 words of nibbles per
-// piece, the eight 6-bit scales and mins unpacked to bytes, and dmin (d goes to the scales region).
-void repackQ4_K(const uint8_t* block, uint8_t* out) {
+// One Q4_K (144 bytes) or Q5_K (176 bytes, `fifthBits`) super-block regrouped as weights_k.glsl
+// reads it: per piece the nibbles in 4 words (Q5_K: and its fifth bits in a fifth word), the eight
+// 6-bit scales and mins unpacked to bytes, and dmin (d goes to the scales region).
+void repackQ4Q5_K(const uint8_t* block, uint8_t* out, bool fifthBits) {
     const uint8_t* packed = block + 4;
-    const uint8_t* qs = block + 16;
-    uint32_t words[37] = {};
+    const uint8_t* qh = block + 16;
+    const uint8_t* qs = block + (fifthBits ? 48 : 16);
+    const int pieceWords = fifthBits ? 5 : 4, scalesAt = 8 * pieceWords;
+    uint32_t words[45] = {};
     for (int j = 0; j < 8; ++j) {
         int scale = 0, min = 0;
         if (j < 4) {
@@ -77,20 +72,68 @@ void repackQ4_K(const uint8_t* block, uint8_t* out) {
             scale = (packed[j + 4] & 0x0F) | ((packed[j - 4] >> 6) << 4);
             min = (packed[j + 4] >> 4) | ((packed[j] >> 6) << 4);
         }
-        words[32 + j / 4] |= uint32_t(scale) << (8 * (j % 4));
-        words[34 + j / 4] |= uint32_t(min) << (8 * (j % 4));
+        words[scalesAt + j / 4] |= uint32_t(scale) << (8 * (j % 4));
+        words[scalesAt + 2 + j / 4] |= uint32_t(min) << (8 * (j % 4));
         for (int l = 0; l < 32; ++l) {
             const uint32_t q = (qs[32 * (j / 2) + l] >> (4 * (j % 2))) & 0x0F;
-            words[4 * j + l / 8] |= q << (4 * (l % 8));
+            words[pieceWords * j + l / 8] |= q << (4 * (l % 8));
+            if (fifthBits) words[pieceWords * j + 4] |= uint32_t((qh[l] >> j) & 1) << l;
         }
     }
     uint16_t dmin;
     std::memcpy(&dmin, block + 2, 2);
-    words[36] = dmin;
-    std::memcpy(out, words, sizeof words);
+    words[scalesAt + 4] = dmin;
+    std::memcpy(out, words, size_t(scalesAt + 5) * 4);
 }
 
-// Writes rows [rowBegin, rowBegin+rows) of `t` in the device layout of weights.glsl to `out`.
+void repackQ4_K(const uint8_t* block, uint8_t* out) { repackQ4Q5_K(block, out, false); }
+void repackQ5_K(const uint8_t* block, uint8_t* out) { repackQ4Q5_K(block, out, true); }
+
+// nullopt for float types and for types without kernels.
+std::optional<BlockLayout> blockLayout(TensorType type) {
+    switch (type) {
+        case TensorType::Q4_0:
+        case TensorType::IQ4_NL: return BlockLayout{16, 0, 2, nullptr};
+        case TensorType::Q4_1: return BlockLayout{20, -1, 0, nullptr};
+        case TensorType::Q5_0: return BlockLayout{20, 0, 2, nullptr};
+        case TensorType::Q5_1: return BlockLayout{24, -1, 0, nullptr};
+        case TensorType::Q8_0: return BlockLayout{32, 0, 2, nullptr};
+        case TensorType::Q2_K: return BlockLayout{84, -1, 0, nullptr};
+        case TensorType::Q3_K: return BlockLayout{112, 108, 0, repackQ3_K};
+        case TensorType::Q4_K: return BlockLayout{148, 0, 0, repackQ4_K};
+        case TensorType::Q5_K: return BlockLayout{180, 0, 0, repackQ5_K};
+        case TensorType::Q6_K: return BlockLayout{208, 208, 0, repackQ6_K};
+        case TensorType::Q8_K: return BlockLayout{260, -1, 0, nullptr};  // d and the quants, not the sums
+        default: return std::nullopt;
+    }
+}
+
+// Bytes of one row's quants (quantized types) or of one padded row (float types).
+uint64_t rowDataBytes(TensorType type, uint32_t rowLength) {
+    const uint64_t padded = (uint64_t(rowLength) + k_block - 1) / k_block * k_block;
+    if (type == TensorType::F32) return padded * 4;
+    if (isFloat(type)) return padded * 2;
+    const auto layout = blockLayout(type);
+    return layout ? uint64_t(rowLength) / traitsOf(type).blockSize * layout->dataBytes : 0;
+}
+
+uint64_t rowScaleBytes(TensorType type, uint32_t rowLength) {
+    const auto layout = blockLayout(type);
+    return layout && layout->scaleAt >= 0 ? uint64_t(rowLength) / traitsOf(type).blockSize * 2 : 0;
+}
+
+uint64_t chunkBytes(TensorType type, uint32_t rowLength, uint32_t rows) {
+    const uint64_t data = rowDataBytes(type, rowLength) * rows;
+    const uint64_t scales = (rowScaleBytes(type, rowLength) * rows + 3) / 4 * 4;
+    return data + scales;
+}
+
+uint32_t rowsPerChunk(TensorType type, uint32_t rowLength, uint64_t maxRange) {
+    const uint64_t perRow = rowDataBytes(type, rowLength) + rowScaleBytes(type, rowLength);
+    return uint32_t(std::max<uint64_t>(1, (maxRange - 4) / perRow));
+}
+
+// Writes rows [rowBegin, rowBegin+rows) of `t` in the device layout of weights*.glsl to `out`.
 void repack(const GgufTensorInfo& t, uint32_t rowBegin, uint32_t rows, uint8_t* out) {
     const uint32_t rowLength = uint32_t(t.dims[0]);
     const size_t sourceRowBytes = rowBytes(t.type, rowLength);
@@ -103,39 +146,59 @@ void repack(const GgufTensorInfo& t, uint32_t rowBegin, uint32_t rows, uint8_t* 
         }
         return;
     }
-    // Each block is its fp16 scale d plus the rest; d moves to the scales region.
+    // Each block's data in the device layout, and its fp16 scale d (if it moves) in the scales region.
+    const BlockLayout layout = *blockLayout(t.type);
     const uint32_t blockBytes = traitsOf(t.type).blockBytes;
-    const uint32_t quantBytes = uint32_t(rowDataBytes(t.type, traitsOf(t.type).blockSize));
-    const uint32_t scaleAt = t.type == TensorType::Q6_K ? quantBytes : 0;  // d's offset in the file's block
-    const uint32_t quantsAt = t.type == TensorType::Q6_K ? 0 : 2;
     const uint64_t blocks = uint64_t(rows) * (rowLength / traitsOf(t.type).blockSize);
-    uint8_t* scales = out + blocks * quantBytes;
+    uint8_t* scales = out + blocks * layout.dataBytes;
     for (uint64_t b = 0; b < blocks; ++b) {
-        std::memcpy(scales + b * 2, source + b * blockBytes + scaleAt, 2);
-        if (t.type == TensorType::Q6_K) repackQ6_K(source + b * blockBytes, out + b * quantBytes);
-        else if (t.type == TensorType::Q4_K) repackQ4_K(source + b * blockBytes, out + b * quantBytes);
-        else std::memcpy(out + b * quantBytes, source + b * blockBytes + quantsAt, quantBytes);
+        const uint8_t* block = source + b * blockBytes;
+        if (layout.scaleAt >= 0) std::memcpy(scales + b * 2, block + layout.scaleAt, 2);
+        if (layout.repack) layout.repack(block, out + b * layout.dataBytes);
+        else std::memcpy(out + b * layout.dataBytes, block + layout.copyFrom, layout.dataBytes);
     }
-    if (blocks % 2) std::memset(scales + blocks * 2, 0, 2);
+    if (layout.scaleAt >= 0 && blocks % 2) std::memset(scales + blocks * 2, 0, 2);
 }
 
 }  // namespace
 
-bool isDeviceMatrixType(TensorType type) {
-    return type == TensorType::F32 || type == TensorType::F16 || type == TensorType::Q4_0 || type == TensorType::Q8_0 ||
-           type == TensorType::Q6_K || type == TensorType::Q4_K;
-}
+bool isDeviceMatrixType(TensorType type) { return isFloat(type) || blockLayout(type).has_value(); }
 
 const char* shaderSuffix(TensorType type) {
     switch (type) {
         case TensorType::F32: return "f32";
         case TensorType::F16: return "f16";
+        case TensorType::BF16: return "bf16";
         case TensorType::Q4_0: return "q4_0";
+        case TensorType::Q4_1: return "q4_1";
+        case TensorType::Q5_0: return "q5_0";
+        case TensorType::Q5_1: return "q5_1";
         case TensorType::Q8_0: return "q8_0";
-        case TensorType::Q6_K: return "q6_k";
+        case TensorType::IQ4_NL: return "iq4_nl";
+        case TensorType::Q2_K: return "q2_k";
+        case TensorType::Q3_K: return "q3_k";
         case TensorType::Q4_K: return "q4_k";
+        case TensorType::Q5_K: return "q5_k";
+        case TensorType::Q6_K: return "q6_k";
+        case TensorType::Q8_K: return "q8_k";
         default: return "";
     }
+}
+
+std::vector<TensorType> deviceMatrixTypes() {
+    std::vector<TensorType> types;
+    for (uint32_t id = 0; id < 64; ++id) {  // GGUF's type ids end well below 64
+        const auto traits = tensorTypeTraits(id);
+        if (traits && isDeviceMatrixType(traits->type)) types.push_back(traits->type);
+    }
+    return types;
+}
+
+std::string deviceMatrixTypeNames() {
+    std::string names;
+    for (TensorType type : deviceMatrixTypes())
+        names += (names.empty() ? "" : ", ") + std::string(tensorTypeName(type));
+    return names;
 }
 
 uint64_t deviceMatrixBytes(const GgufTensorInfo& t, uint64_t maxRange) {
@@ -152,7 +215,7 @@ Result<void> WeightStore::addMatrix(const GgufTensorInfo& t, Transfer& transfer)
     if (m_matrices.count(&t)) return {};
     if (!isDeviceMatrixType(t.type))
         return makeError("the Vulkan backend cannot compute with tensor '" + t.name + "' of type " +
-                         std::string(tensorTypeName(t.type)) + " yet (it supports F32, F16, Q4_0, Q8_0, Q4_K, Q6_K); use --backend cpu");
+                         std::string(tensorTypeName(t.type)) + " yet (it supports " + deviceMatrixTypeNames() + ")");
     DeviceMatrix m;
     m.type = t.type;
     m.rowLength = uint32_t(t.dims[0]);

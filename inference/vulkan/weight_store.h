@@ -1,10 +1,11 @@
 // The model's weights on the device. Matrices (embedding, projections, output) keep their file's
-// quantization, repacked so that shaders read aligned words (layouts in shaders/include/weights.glsl),
+// quantization, repacked so that shaders read aligned words (layouts in shaders/include/weights*.glsl),
 // and are split by rows into chunks that each fit maxStorageBufferRange. Small vectors (norm
 // weights, biases) are stored as fp32.
 #pragma once
 
 #include <map>
+#include <string>
 #include <vector>
 
 #include "gguf_file.h"
@@ -30,6 +31,8 @@ struct DeviceMatrix {
 // The types matrices may have on the device, and the shader-variant suffix of each.
 bool isDeviceMatrixType(TensorType type);
 const char* shaderSuffix(TensorType type);
+std::vector<TensorType> deviceMatrixTypes();  // in type-id order
+std::string deviceMatrixTypeNames();          // "F32, F16, ...", for messages
 
 // Device bytes a matrix takes once repacked and chunked (for the memory estimate).
 uint64_t deviceMatrixBytes(const GgufTensorInfo& tensor, uint64_t maxBufferRange);

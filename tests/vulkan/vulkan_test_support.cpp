@@ -2,6 +2,7 @@
 #include "vulkan_test_support.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 
 namespace confidant::vktest {
@@ -21,8 +22,8 @@ Gpu& Gpu::instance() {
             return g;
         }
         g.library = std::move(*library);
-        auto kernels = Kernels::create(*g.library, KernelConfig::forDevice(*g.device),
-                                       {TensorType::F32, TensorType::F16, TensorType::Q4_0, TensorType::Q8_0, TensorType::Q6_K, TensorType::Q4_K});
+        const std::vector<TensorType> types = deviceMatrixTypes();
+        auto kernels = Kernels::create(*g.library, KernelConfig::forDevice(*g.device), {types.begin(), types.end()});
         if (!kernels) {
             g.error = kernels.error().message;
             return g;
@@ -45,6 +46,65 @@ std::vector<float> randomFloats(size_t count, std::mt19937& random, float scale)
     for (float& v : values) v = uniform(random);
     return values;
 }
+
+namespace {
+
+// Random bytes for every quant and sub-scale of the other block types, with each block's float
+// scales set so that its weights stay within about [-1.5 scale, 1.5 scale].
+void randomBlocks(TensorType type, size_t count, std::mt19937& random, float scale, std::vector<uint8_t>& out) {
+    std::uniform_real_distribution<float> magnitude(0.5f * scale, 1.5f * scale);
+    std::uniform_int_distribution<int> byte(0, 255);
+    for (uint8_t& b : out) b = uint8_t(byte(random));
+    const TensorTypeTraits& traits = traitsOf(type);
+    for (size_t b = 0; b < count / traits.blockSize; ++b) {
+        uint8_t* block = out.data() + b * traits.blockBytes;
+        auto setHalf = [&](size_t at, float value) {
+            const uint16_t h = fp32ToFp16(value);
+            std::memcpy(block + at, &h, 2);
+        };
+        switch (type) {
+            case TensorType::BF16:
+                for (size_t i = 0; i < traits.blockSize; ++i) {
+                    const uint16_t h = fp32ToBf16(std::uniform_real_distribution<float>(-scale, scale)(random));
+                    std::memcpy(block + 2 * i, &h, 2);
+                }
+                break;
+            case TensorType::Q4_1:
+                setHalf(0, magnitude(random) / 8.0f);
+                setHalf(2, -magnitude(random));
+                break;
+            case TensorType::Q5_0:
+                setHalf(0, magnitude(random) / 16.0f);
+                break;
+            case TensorType::Q5_1:
+                setHalf(0, magnitude(random) / 16.0f);
+                setHalf(2, -magnitude(random));
+                break;
+            case TensorType::IQ4_NL:
+                setHalf(0, magnitude(random) / 127.0f);
+                break;
+            case TensorType::Q2_K:
+                setHalf(80, magnitude(random) / (15.0f * 3.0f));
+                setHalf(82, magnitude(random) / 15.0f);
+                break;
+            case TensorType::Q3_K:
+                setHalf(108, magnitude(random) / (32.0f * 4.0f));
+                break;
+            case TensorType::Q5_K:
+                setHalf(0, magnitude(random) / (63.0f * 31.0f));
+                setHalf(2, magnitude(random) / 63.0f);
+                break;
+            case TensorType::Q8_K: {
+                const float d = magnitude(random) / 127.0f;
+                std::memcpy(block, &d, 4);
+                break;
+            }
+            default: ADD_FAILURE() << "no random data for " << tensorTypeName(type); return;
+        }
+    }
+}
+
+}  // namespace
 
 std::vector<uint8_t> randomTensorBytes(TensorType type, size_t count, std::mt19937& random, float scale) {
     std::uniform_real_distribution<float> uniform(-scale, scale);
@@ -95,7 +155,7 @@ std::vector<uint8_t> randomTensorBytes(TensorType type, size_t count, std::mt199
             }
             break;
         }
-        default: ADD_FAILURE() << "no random data for " << tensorTypeName(type);
+        default: randomBlocks(type, count, random, scale, out); break;
     }
     return out;
 }
@@ -125,6 +185,12 @@ double nmse(std::span<const float> expected, std::span<const float> actual) {
         reference += double(expected[i]) * expected[i];
     }
     return reference > 0 ? error / reference : error;
+}
+
+std::string scientific(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2e", value);
+    return text;
 }
 
 bool allFinite(std::span<const float> values) {

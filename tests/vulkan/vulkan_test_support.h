@@ -55,6 +55,7 @@ private:
 // Normalized mean squared error: sum((a-e)^2) / sum(e^2).
 double nmse(std::span<const float> expected, std::span<const float> actual);
 bool allFinite(std::span<const float> values);
+std::string scientific(double value);  // "1.23e-07", for test properties
 
 constexpr uint32_t k_guardWords = 64;
 constexpr uint32_t k_guardPattern = 0x7FC0DEADu;
