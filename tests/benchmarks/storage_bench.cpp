@@ -4,7 +4,10 @@
 // 1,000,000 messages.
 //
 //   storage_bench [--conversations N] [--messages N] [--long-messages N] [--export N]
-//                 [--db PATH] [--keep] [--reuse] [--durability normal|full] [--seed S]
+//                 [--db PATH] [--keep] [--reuse] [--durability normal|full] [--seed S] [--search-only]
+//
+// --reuse keeps the store at --db and, when it exists, times it as it is instead of building a
+// new one (building the full size takes minutes); --search-only then times only the searches.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -41,6 +44,7 @@ struct Options {
     std::string db;
     bool keep = false;
     bool reuse = false;
+    bool searchOnly = false;
     Durability durability = Durability::Normal;
     unsigned seed = 1;
 };
@@ -48,7 +52,7 @@ struct Options {
 [[noreturn]] void usage(const char* problem) {
     std::fprintf(stderr, "storage_bench: %s\nusage: storage_bench [--conversations N] [--messages N] "
                          "[--long-messages N] [--export N] [--db PATH] [--keep] [--reuse] [--durability normal|full] "
-                         "[--seed S]\n", problem);
+                         "[--seed S] [--search-only]\n", problem);
     std::exit(2);
 }
 
@@ -67,6 +71,7 @@ Options parse(int argc, char** argv) {
         else if (a == "--db") o.db = next();
         else if (a == "--keep") o.keep = true;
         else if (a == "--reuse") o.reuse = o.keep = true;
+        else if (a == "--search-only") o.searchOnly = true;
         else if (a == "--seed") o.seed = unsigned(std::stoul(next()));
         else if (a == "--durability") {
             std::string d = next();
@@ -258,20 +263,22 @@ int main(int argc, char** argv) {
         std::printf("%-30s %10.3f %10.3f %10.3f\n", name, t.median, t.p95, t.cpu);
     };
     row("open the store", open);
-    row("list 50 most recent", measure(50, [&] { check(must(listConversations(db, {.limit = 50}), "list").size() == 50 || o.conversations < 50, "list"); }));
     size_t longCount = 0;
-    row("load 500-message conversation", measure(20, [&] { longCount = must(loadConversation(db, longId), "load").messages.size(); }));
-    row("load its selected branch", measure(20, [&] { (void)must(loadSelectedBranch(db, longId), "branch"); }));
+    if (!o.searchOnly) {
+        row("list 50 most recent", measure(50, [&] { check(must(listConversations(db, {.limit = 50}), "list").size() == 50 || o.conversations < 50, "list"); }));
+        row("load 500-message conversation", measure(20, [&] { longCount = must(loadConversation(db, longId), "load").messages.size(); }));
+        row("load its selected branch", measure(20, [&] { (void)must(loadSelectedBranch(db, longId), "branch"); }));
 
-    // A streamed reply in the long conversation: ~20 tokens of text between flushes.
-    auto leaf = must(getConversation(db, longId), "get").selectedLeafId;
-    auto writer = must(ReplyWriter::begin(db, longId, leaf, "Sure", {}, {.flushInterval = std::chrono::hours(1)}), "begin");
-    row("streaming flush (reply to 25KB)", measure(200, [&] {
-        (void)must(writer.append(" " + text.words(20)), "append");
-        must(writer.flush(), "flush");
-    }));
-    row("finish reply (indexes it)",
-        measure(1, [&] { (void)must(writer.finish(FinishReason::Stop, {.generatedTokens = 4000, .tokensPerSecond = 40.0}), "finish"); }));
+        // A streamed reply in the long conversation: ~20 tokens of text between flushes.
+        auto leaf = must(getConversation(db, longId), "get").selectedLeafId;
+        auto writer = must(ReplyWriter::begin(db, longId, leaf, "Sure", {}, {.flushInterval = std::chrono::hours(1)}), "begin");
+        row("streaming flush (reply to 25KB)", measure(200, [&] {
+            (void)must(writer.append(" " + text.words(20)), "append");
+            must(writer.flush(), "flush");
+        }));
+        row("finish reply (indexes it)",
+            measure(1, [&] { (void)must(writer.finish(FinishReason::Stop, {.generatedTokens = 4000, .tokensPerSecond = 40.0}), "finish"); }));
+    }
 
     for (const char* query : {"kubernetes", "database model", "pomegranate", "kube*", "\"the code\""}) {
         size_t hits = 0;
@@ -280,13 +287,15 @@ int main(int argc, char** argv) {
         std::printf("%-30s %10.3f %10.3f %10.3f   (%zu hits)\n", name.c_str(), t.median, t.p95, t.cpu, hits);
     }
 
-    auto ids = must(allConversationIds(db), "ids");
-    ids.resize(std::min<size_t>(ids.size(), size_t(o.exportCount)));
-    std::string json;
-    Timing exported = measure(1, [&] { json = must(exportJson(db, ids), "export"); });
-    std::printf("%-30s %10.0f %10s %10.0f   (%zu conversations, %.1f MiB)\n", "export to JSON", exported.median, "-",
-                exported.cpu, ids.size(), double(json.size()) / 1048576.0);
-    std::printf("long conversation: %zu messages\n", longCount);
+    if (!o.searchOnly) {
+        auto ids = must(allConversationIds(db), "ids");
+        ids.resize(std::min<size_t>(ids.size(), size_t(o.exportCount)));
+        std::string json;
+        Timing exported = measure(1, [&] { json = must(exportJson(db, ids), "export"); });
+        std::printf("%-30s %10.0f %10s %10.0f   (%zu conversations, %.1f MiB)\n", "export to JSON", exported.median, "-",
+                    exported.cpu, ids.size(), double(json.size()) / 1048576.0);
+        std::printf("long conversation: %zu messages\n", longCount);
+    }
 
     if (!o.keep)
         for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
