@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -17,9 +18,6 @@ namespace confidant::storage {
 namespace {
 
 constexpr const char* k_rankFunction = "confidant_bm25";
-// Phrases found in more messages than this get a document frequency extrapolated from their
-// newest k_idfSample matches instead of a count of all of them (see rankExpression()).
-constexpr int64_t k_idfSample = 2000;
 
 void appendQuoted(std::string& out, std::string_view term, bool prefix) {
     if (term.empty()) return;
@@ -186,23 +184,23 @@ Result<NewestMatches> newestMatches(Database& database, const std::string& match
 }
 
 // The `rank MATCH` value that makes FTS5 order by rankFunction: per phrase, the number of
-// messages holding it, counted exactly up to k_idfSample, else estimated from the share of the
+// messages holding it, counted exactly up to `sample`, else estimated from the share of the
 // newest messages (by rowid range) that hold it. The estimate only moves the weight between the
 // phrases of a query; a phrase found in more than half of the messages has almost no weight
 // either way.
-Result<std::string> rankExpression(Database& database, const std::vector<std::string>& phrases,
+Result<std::string> rankExpression(Database& database, const std::vector<std::string>& phrases, int64_t sample,
                                    std::unordered_map<std::string, NewestMatches>& newest) {
     std::string expression = std::string(k_rankFunction) + "(";
     std::optional<std::pair<int64_t, int64_t>> rowids;  // the smallest and largest indexed rowid
     for (size_t i = 0; i < phrases.size(); ++i) {
         auto it = newest.find(phrases[i]);
         if (it == newest.end()) {
-            auto found = newestMatches(database, phrases[i], k_idfSample);
+            auto found = newestMatches(database, phrases[i], sample);
             if (!found) return found.error();
             it = newest.emplace(phrases[i], *found).first;
         }
         double share = 1.0;
-        if (it->second.count >= k_idfSample) {
+        if (it->second.count >= sample) {
             if (!rowids) {
                 // Two separate subqueries: each is then a single index lookup.
                 auto statement = database.prepare("SELECT (SELECT min(id) FROM message_search_docsize), "
@@ -267,6 +265,8 @@ Result<std::vector<SearchHit>> search(Database& database, std::string_view query
     }
 
     CONFIDANT_TRY(ensureRankFunction(database));
+    // 0 or less: count every match, as FTS5's own bm25() does.
+    const int64_t sample = options.frequencySample > 0 ? options.frequencySample : INT64_MAX;
     // Newest matches per FTS5 query, shared between the rank window and the phrase frequencies.
     std::unordered_map<std::string, NewestMatches> newest;
     // Ranking costs a document-size lookup per matching message, so a query matching most of a
@@ -276,10 +276,10 @@ Result<std::vector<SearchHit>> search(Database& database, std::string_view query
     if (options.rankWindow > 0) {
         auto window = newestMatches(database, match, options.rankWindow);
         if (!window) return window.error();
-        if (options.rankWindow == k_idfSample) newest.emplace(match, *window);
+        if (options.rankWindow == sample) newest.emplace(match, *window);
         if (window->count >= options.rankWindow) firstRow = window->firstRow;
     }
-    auto rank = rankExpression(database, phrases, newest);
+    auto rank = rankExpression(database, phrases, sample, newest);
     if (!rank) return rank.error();
     // FTS5 consumes "ORDER BY rank LIMIT n" itself (ranking in its own sorter), so snippets and the
     // joins are made for the returned rows only.
