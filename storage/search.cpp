@@ -199,6 +199,9 @@ Result<std::string> rankExpression(Database& database, const std::vector<std::st
             if (!found) return found.error();
             it = newest.emplace(phrases[i], *found).first;
         }
+        // FTS5 drops a phrase without words ("---") from the query; any other phrase found
+        // nowhere leaves nothing to rank. Either way it gets no arguments.
+        if (it->second.count == 0) continue;
         double share = 1.0;
         if (it->second.count >= sample) {
             if (!rowids) {
@@ -215,8 +218,8 @@ Result<std::string> rankExpression(Database& database, const std::vector<std::st
             if (table > 0 && sampled > 0) share = std::min(1.0, sampled / table);
         }
         char arguments[64];
-        std::snprintf(arguments, sizeof arguments, "%s%lld, %.9g", i ? ", " : "", static_cast<long long>(it->second.count),
-                      share);
+        std::snprintf(arguments, sizeof arguments, "%s%lld, %.9g", expression.back() == '(' ? "" : ", ",
+                      static_cast<long long>(it->second.count), share);
         expression += arguments;
     }
     return expression + ")";

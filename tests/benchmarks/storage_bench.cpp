@@ -286,6 +286,12 @@ int main(int argc, char** argv) {
         Timing t = measure(10, [&] { hits = must(search(db, query, {.limit = 20}), "search").size(); });
         std::printf("%-30s %10.3f %10.3f %10.3f   (%zu hits)\n", name.c_str(), t.median, t.p95, t.cpu, hits);
     }
+    {
+        // The desktop app asks for 50 hits: more snippets and more branches to place.
+        size_t hits = 0;
+        Timing t = measure(10, [&] { hits = must(search(db, "kubernetes", {.limit = 50}), "search").size(); });
+        std::printf("%-30s %10.3f %10.3f %10.3f   (%zu hits)\n", "search kubernetes, 50 hits", t.median, t.p95, t.cpu, hits);
+    }
 
     if (!o.searchOnly) {
         auto ids = must(allConversationIds(db), "ids");

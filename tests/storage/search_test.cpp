@@ -133,7 +133,7 @@ TEST(Search, ScoresAreFts5Bm25WhenEveryMatchIsCounted) {
         "An index of the model database with a long tail of other words to make this one longer.",
     };
     for (const char* text : texts) parent = addMessage(db, c->id, parent, Role::User, text).id;
-    for (const char* query : {"database", "database model", "\"the model\"", "mod*"}) {
+    for (const char* query : {"database", "database model", "\"the model\"", "mod*", "... database -- model"}) {
         auto hits = search(db, query, {.includeTitles = false});
         ASSERT_TRUE(hits.ok()) << hits.error().message;
         ASSERT_FALSE(hits->empty()) << query;
@@ -214,7 +214,7 @@ TEST(Search, TakesPunctuationAndOperatorsLiterallyAndSupportsPrefixesAndPhrases)
     auto c = createConversation(db, {.title = "Misc"});
     ASSERT_TRUE(c.ok());
     addMessage(db, c->id, "", Role::User, "Is NEAR an operator? C++ templates and \"quoted\" words, e.g. title:x");
-    for (const char* query : {"NEAR", "c++", "title:x", "\"quoted", "AND OR NOT", "templ*", "\"templates and\""}) {
+    for (const char* query : {"NEAR", "c++", "title:x", "\"quoted", "AND OR NOT", "templ*", "\"templates and\"", "--- templates ..."}) {
         auto hits = search(db, query, {.includeTitles = false});
         ASSERT_TRUE(hits.ok()) << query << ": " << hits.error().message;
         EXPECT_EQ(hits->size(), std::string(query) == "AND OR NOT" ? 0u : 1u) << query;
