@@ -63,12 +63,6 @@ std::vector<std::string> ftsPhrases(std::string_view text) {
     return phrases;
 }
 
-// bm25 exactly as FTS5's built-in bm25() computes it (k1 = 1.2, b = 0.75, one column), except
-// that each phrase's document frequency comes from the arguments, two per phrase: `hits`, the
-// rows found holding the phrase, and `share`, the part of the table (by rowid range, 1 for all of
-// it) they were counted in; the frequency is extrapolated to the whole table. The built-in
-// function counts every row holding each phrase before ranking the first row, which for common
-// words ("the", "code") reads most of the index on every query.
 // What rankFunction needs once per query rather than once per row (loading FTS5's totals costs a
 // read of the index each time).
 struct RankData {
@@ -76,28 +70,35 @@ struct RankData {
     std::vector<double> idf;
 };
 
-Result<RankData*> rankData(const Fts5ExtensionApi* api, Fts5Context* fts, int phrases, sqlite3_value** args) {
+// Null when FTS5 could not give its totals.
+RankData* rankData(const Fts5ExtensionApi* api, Fts5Context* fts, int phrases, sqlite3_value** args) {
     if (auto* data = static_cast<RankData*>(api->xGetAuxdata(fts, 0))) return data;
     sqlite3_int64 rows = 0, tokens = 0;
     int rc = api->xRowCount(fts, &rows);
     if (rc == SQLITE_OK) rc = api->xColumnTotalSize(fts, -1, &tokens);
-    if (rc != SQLITE_OK) return makeError(ErrorCode::Failed, "");
+    if (rc != SQLITE_OK) return nullptr;
     auto data = std::make_unique<RankData>();
     const double rowCount = double(rows);
-    if (rows > 0) data->averageLength = double(tokens) / rowCount;
+    if (rows > 0 && tokens > 0) data->averageLength = double(tokens) / rowCount;
     for (int i = 0; i < phrases; ++i) {
         const double hits = sqlite3_value_double(args[2 * i]);
         const double share = sqlite3_value_double(args[2 * i + 1]);
         const double holding = share >= 1.0 || share <= 0.0 ? hits : std::min(rowCount, hits / share);
         const double idf = std::log((rowCount - holding + 0.5) / (holding + 0.5));
-        data->idf.push_back(idf > 0.0 ? idf : 1e-6);
+        data->idf.push_back(idf > 0.0 ? idf : 1e-6);  // as FTS5 does for words in most rows
     }
     RankData* kept = data.get();
+    // FTS5 frees the data (with the destructor given) when the query ends, also on failure.
     rc = api->xSetAuxdata(fts, data.release(), [](void* p) { delete static_cast<RankData*>(p); });
-    if (rc != SQLITE_OK) return makeError(ErrorCode::Failed, "");
-    return kept;
+    return rc == SQLITE_OK ? kept : nullptr;
 }
 
+// bm25 exactly as FTS5's built-in bm25() computes it (k1 = 1.2, b = 0.75, one column), except
+// that each phrase's document frequency comes from the arguments, two per phrase: `hits`, the
+// rows found holding the phrase, and `share`, the part of the table (by rowid range, 1 for all of
+// it) they were counted in; the frequency is extrapolated to the whole table. The built-in
+// function counts every row holding each phrase before ranking the first row, which for common
+// words ("the", "code") reads most of the index on every query.
 void rankFunction(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* context, int argCount,
                   sqlite3_value** args) {
     constexpr double k1 = 1.2, b = 0.75;
@@ -106,7 +107,7 @@ void rankFunction(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context
         sqlite3_result_error(context, "confidant_bm25: expected two arguments per phrase", -1);
         return;
     }
-    auto data = rankData(api, fts, phrases, args);
+    const RankData* data = rankData(api, fts, phrases, args);
     if (!data) {
         sqlite3_result_error(context, "confidant_bm25: could not read the index totals", -1);
         return;
@@ -125,11 +126,11 @@ void rankFunction(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context
         sqlite3_result_error_code(context, rc);
         return;
     }
-    const double lengthFactor = k1 * (1.0 - b + b * double(documentTokens) / (*data)->averageLength);
+    const double lengthFactor = k1 * (1.0 - b + b * double(documentTokens) / data->averageLength);
     double score = 0;
     for (int i = 0; i < phrases; ++i) {
         const double f = frequency[size_t(i)];
-        score += (*data)->idf[size_t(i)] * (f * (k1 + 1.0)) / (f + lengthFactor);
+        score += data->idf[size_t(i)] * (f * (k1 + 1.0)) / (f + lengthFactor);
     }
     sqlite3_result_double(context, -score);
 }
