@@ -22,6 +22,10 @@ struct SearchOptions {
     // messages would otherwise make every query rank the whole store; for such words the newest
     // matches are the useful ones anyway.
     int rankWindow = 2000;
+    // bm25 weighs each word by how many messages hold it. Counting every one is what made common
+    // words slow, so a word is counted up to `frequencySample` messages, newest first; beyond that
+    // its count is estimated from the share of the newest messages that hold it.
+    int frequencySample = 2000;
 };
 
 struct SearchHit {
@@ -40,7 +44,9 @@ struct SearchHit {
 };
 
 // Each word of `query` must match (as a prefix when it ends with '*'); "quoted words" match as a
-// phrase. Title hits come first, then message hits by relevance. InvalidInput for an empty query.
+// phrase. Title hits come first, then message hits by relevance (bm25, see frequencySample).
+// Snippets, joins and branch placement are computed for the returned hits only. InvalidInput for
+// an empty query.
 Result<std::vector<SearchHit>> search(Database& database, std::string_view query, const SearchOptions& options = {});
 
 // The FTS5 query for a user's text, with every word quoted so that punctuation and FTS5 keywords

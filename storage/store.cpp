@@ -82,6 +82,9 @@ Result<Database> openStore(const std::filesystem::path& path, const OpenOptions&
     CONFIDANT_TRY(database.exec(options.durability == Durability::Full ? "PRAGMA synchronous = FULL"
                                                                         : "PRAGMA synchronous = NORMAL"));
     CONFIDANT_TRY(database.exec("PRAGMA foreign_keys = ON"));
+    // Ranking a search reads one document-size page per match: with SQLite's 2 MiB page cache
+    // those reads repeat for every query (docs/BENCHMARKS.md). Filled only as pages are read.
+    CONFIDANT_TRY(database.exec("PRAGMA cache_size = -32768"));
     CONFIDANT_TRY(migrate(database));
 
     if (options.recoverInterruptedReplies) {

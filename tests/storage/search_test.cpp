@@ -2,6 +2,9 @@
 // snippets, hits placed on their branches.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <set>
+
 #include "reply_writer.h"
 #include "search.h"
 #include "storage_test_util.h"
@@ -104,12 +107,114 @@ TEST(Search, IndexesStreamingRepliesWhenTheyEndAndSearchesTitles) {
     EXPECT_EQ(search(db, "maintenance")->size(), 1u);
 }
 
+// The score of a message as FTS5's built-in bm25() gives it, for comparison.
+double builtinBm25(Database& db, const std::string& query, const std::string& messageId) {
+    auto statement = db.prepare(
+        "SELECT bm25(message_search) FROM message_search WHERE message_search MATCH ? "
+        "AND rowid = (SELECT seq FROM messages WHERE id = ?)");
+    EXPECT_TRUE(statement.ok());
+    statement->bind(1, ftsQuery(query)).bind(2, messageId);
+    auto row = statement->step();
+    EXPECT_TRUE(row.ok() && *row) << messageId;
+    return statement->columnDouble(0);
+}
+
+TEST(Search, ScoresAreFts5Bm25WhenEveryMatchIsCounted) {
+    Database db = testing::openOrDie(":memory:");
+    auto c = createConversation(db, {.title = "Notes"});
+    ASSERT_TRUE(c.ok());
+    std::string parent;
+    const char* texts[] = {
+        "The database index makes the query fast.",
+        "A database, a model and a database again: database tuning.",
+        "Model training needs data; the model learns.",
+        "Nothing relevant here at all, just words about gardens and trains and weather.",
+        "database model",
+        "An index of the model database with a long tail of other words to make this one longer.",
+    };
+    for (const char* text : texts) parent = addMessage(db, c->id, parent, Role::User, text).id;
+    for (const char* query : {"database", "database model", "\"the model\"", "mod*", "... database -- model"}) {
+        auto hits = search(db, query, {.includeTitles = false});
+        ASSERT_TRUE(hits.ok()) << hits.error().message;
+        ASSERT_FALSE(hits->empty()) << query;
+        for (size_t i = 0; i < hits->size(); ++i) {
+            EXPECT_NEAR((*hits)[i].score, builtinBm25(db, query, (*hits)[i].messageId), 1e-9) << query;
+            if (i > 0) {
+                EXPECT_LE((*hits)[i - 1].score, (*hits)[i].score) << query;
+            }
+        }
+    }
+    auto two = search(db, "database model", {.includeTitles = false});
+    ASSERT_EQ(two->size(), 3u);
+    EXPECT_EQ(two->front().snippet, "[database] [model]");
+}
+
+// More matches than the search counts exactly (frequencySample, 2,000 by default; 100 here to
+// keep the test small): the phrase frequencies are estimated from the newest matches, and only
+// the newest rankWindow matches are ranked (all with rankWindow 0).
+TEST(Search, RanksACommonWordByRelevanceWithEstimatedFrequencies) {
+    Database db = testing::openOrDie(":memory:");
+    auto c = createConversation(db, {.title = "Long"});
+    ASSERT_TRUE(c.ok());
+    std::string oldStrong, newStrong;
+    {
+        auto transaction = Transaction::begin(db);
+        ASSERT_TRUE(transaction.ok());
+        auto insert = db.prepare(
+            "INSERT INTO messages (id, conversation_id, parent_id, role, content, created_at) VALUES (?, ?, ?, 'user', ?, ?)");
+        ASSERT_TRUE(insert.ok());
+        std::string parent;
+        const int count = 600;
+        for (int i = 0; i < count; ++i) {
+            std::string id = newUuid();
+            std::string text = "message number " + std::to_string(i) + " about gardens, trains and the weather";
+            if (i % 3 == 0) text += " with alpha";  // 200 messages hold "alpha"
+            if (i == 0 || i == count - 2) text = "alpha alpha alpha";
+            if (i == 0) oldStrong = id;
+            if (i == count - 2) newStrong = id;
+            insert->reset();
+            insert->bind(1, id).bind(2, c->id).bind(4, text).bind(5, int64_t(i));
+            if (parent.empty()) insert->bindNull(3); else insert->bind(3, parent);
+            ASSERT_OK(insert->run());
+            parent = id;
+        }
+        ASSERT_OK(db.exec("UPDATE conversations SET selected_leaf_id = '" + parent + "'"));
+        ASSERT_OK(transaction->commit());
+    }
+    const SearchOptions sampled{.limit = 10, .includeTitles = false, .rankWindow = 100, .frequencySample = 100};
+    auto hits = search(db, "alpha", sampled);
+    ASSERT_TRUE(hits.ok()) << hits.error().message;
+    ASSERT_EQ(hits->size(), 10u);
+    EXPECT_EQ(hits->front().messageId, newStrong) << "the old one is outside the newest 100 matches";
+    EXPECT_EQ(hits->front().snippet, "[alpha] [alpha] [alpha]");
+    for (size_t i = 0; i < hits->size(); ++i) {
+        const SearchHit& hit = (*hits)[i];
+        EXPECT_NE(hit.snippet.find("[alpha]"), std::string::npos) << hit.snippet;
+        EXPECT_TRUE(hit.onSelectedBranch);
+        // The estimated frequency (202 of 600 from the newest 100 matches) is close to the counted one
+        // (201), so the score is within a few percent of the exact bm25.
+        const double exact = builtinBm25(db, "alpha", hit.messageId);
+        EXPECT_NEAR(hit.score, exact, std::abs(exact) * 0.03) << i;
+        EXPECT_NE(hit.score, exact) << "estimated, not counted";
+        if (i > 0) {
+            EXPECT_LE((*hits)[i - 1].score, hit.score);
+        }
+    }
+
+    auto all = search(db, "alpha", {.limit = 2, .includeTitles = false, .rankWindow = 0, .frequencySample = 100});
+    ASSERT_TRUE(all.ok());
+    ASSERT_EQ(all->size(), 2u);
+    EXPECT_EQ((*all)[0].score, (*all)[1].score);
+    std::set<std::string> strongest{(*all)[0].messageId, (*all)[1].messageId};
+    EXPECT_EQ(strongest, (std::set<std::string>{oldStrong, newStrong}));
+}
+
 TEST(Search, TakesPunctuationAndOperatorsLiterallyAndSupportsPrefixesAndPhrases) {
     Database db = testing::openOrDie(":memory:");
     auto c = createConversation(db, {.title = "Misc"});
     ASSERT_TRUE(c.ok());
     addMessage(db, c->id, "", Role::User, "Is NEAR an operator? C++ templates and \"quoted\" words, e.g. title:x");
-    for (const char* query : {"NEAR", "c++", "title:x", "\"quoted", "AND OR NOT", "templ*", "\"templates and\""}) {
+    for (const char* query : {"NEAR", "c++", "title:x", "\"quoted", "AND OR NOT", "templ*", "\"templates and\"", "--- templates ..."}) {
         auto hits = search(db, query, {.includeTitles = false});
         ASSERT_TRUE(hits.ok()) << query << ": " << hits.error().message;
         EXPECT_EQ(hits->size(), std::string(query) == "AND OR NOT" ? 0u : 1u) << query;
