@@ -75,8 +75,6 @@ public:
     Q_INVOKABLE void setPinned(qint64 conversationId, bool pinned);
     Q_INVOKABLE void deleteConversation(qint64 conversationId);
     Q_INVOKABLE qint64 undoDelete();
-    // Writes the conversation to a file off the UI thread; exportFinished reports the outcome.
-    Q_INVOKABLE void exportConversation(qint64 conversationId, const QString& format, const QString& fileOrUrl);
     Q_INVOKABLE void dismissNotice();
 
     InferenceWorker* worker() const { return m_worker; }
@@ -88,7 +86,6 @@ signals:
     void contextChanged();
     void noticeChanged();
     void messageRevealed(int row);
-    void exportFinished(const QString& path, const QString& error);
     void replyFinished(qint64 conversationId, qint64 messageId);
 
 private:

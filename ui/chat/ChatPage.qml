@@ -36,6 +36,7 @@ Rectangle {
             text: App.chat.notice
             onDismissed: App.chat.dismissNotice()
         }
+        TransferStatus { width: parent.width }
         Banner {
             objectName: "storeErrorBanner"
             width: parent.width
@@ -138,6 +139,6 @@ Rectangle {
         title: qsTr("Export the conversation")
         nameFilters: format === "markdown" ? [qsTr("Markdown (*.md)")] : format === "html" ? [qsTr("HTML (*.html)")]
                      : format === "json" ? [qsTr("JSON (*.json)")] : [qsTr("Text (*.txt)")]
-        onAccepted: App.chat.exportConversation(App.chat.conversationId, format, selectedFile)
+        onAccepted: App.transfer.exportConversation(App.chat.conversationId, format, selectedFile)
     }
 }

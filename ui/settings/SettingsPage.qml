@@ -202,6 +202,33 @@ Rectangle {
                     onClicked: Qt.openUrlExternally("file://" + page.s.dataFolder)
                 }
             }
+            RowLayout {
+                FieldLabel { text: qsTr("Every conversation") }
+                Button {
+                    id: exportAllButton
+                    objectName: "exportAllButton"
+                    text: qsTr("Export all…")
+                    enabled: !App.transfer.busy
+                    Accessible.name: qsTr("Export every conversation")
+                    onClicked: exportAllMenu.open()
+                    Menu {
+                        id: exportAllMenu
+                        y: exportAllButton.height
+                        MenuItem { text: qsTr("Markdown files into a folder…"); onTriggered: exportAllFolder.ask("markdown") }
+                        MenuItem { text: qsTr("HTML files into a folder…"); onTriggered: exportAllFolder.ask("html") }
+                        MenuItem { text: qsTr("Text files into a folder…"); onTriggered: exportAllFolder.ask("text") }
+                        MenuItem { text: qsTr("One JSON file…"); onTriggered: exportAllFile.open() }
+                    }
+                }
+                Button {
+                    objectName: "importButton"
+                    text: qsTr("Import…")
+                    enabled: !App.transfer.busy
+                    Accessible.name: qsTr("Import conversations from a Confidant or ChatGPT export")
+                    onClicked: importDialog.open()
+                }
+            }
+            TransferStatus { Layout.fillWidth: true }
             Label {
                 Layout.fillWidth: true
                 Layout.bottomMargin: 24
@@ -213,6 +240,27 @@ Rectangle {
         }
     }
 
+    FolderDialog {
+        id: exportAllFolder
+        property string format: "markdown"
+        function ask(f) { format = f; open() }
+        title: qsTr("Choose a folder for the exported files")
+        onAccepted: App.transfer.exportAll(format, selectedFolder)
+    }
+    FileDialog {
+        id: exportAllFile
+        fileMode: FileDialog.SaveFile
+        title: qsTr("Export every conversation as JSON")
+        nameFilters: [qsTr("JSON (*.json)")]
+        onAccepted: App.transfer.exportAll("json", selectedFile)
+    }
+    FileDialog {
+        id: importDialog
+        fileMode: FileDialog.OpenFile
+        title: qsTr("Import conversations (Confidant JSON or ChatGPT conversations.json)")
+        nameFilters: [qsTr("JSON (*.json)")]
+        onAccepted: App.transfer.importFile(selectedFile)
+    }
     FolderDialog {
         id: folderDialog
         title: qsTr("Add a models folder")
