@@ -1,5 +1,6 @@
 // The chat: header, notices, the message list (a ListView over App.chat.messages that follows new
 // text until the user scrolls up) and the composer.
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Dialogs
@@ -77,8 +78,8 @@ Rectangle {
         }
         onContentYChanged: if (!programmatic && (moving || scrollBar.pressed)) followTail = atYEnd
         onMovementEnded: followTail = atYEnd
-        onContentHeightChanged: if (followTail) Qt.callLater(scrollToEnd)
-        onCountChanged: if (followTail) Qt.callLater(scrollToEnd)
+        onContentHeightChanged: if (followTail) scrollLater.restart()
+        onCountChanged: if (followTail) scrollLater.restart()
         WheelHandler {
             onWheel: event => { if (event.angleDelta.y > 0) list.followTail = false }
         }
@@ -102,9 +103,16 @@ Rectangle {
         }
     }
 
+    // Scrolls once the list has laid out what changed (several changes in one frame: one scroll).
+    Timer {
+        id: scrollLater
+        interval: 0
+        onTriggered: list.scrollToEnd()
+    }
+
     Connections {
         target: App.chat
-        function onConversationChanged() { list.followTail = true; Qt.callLater(list.scrollToEnd) }
+        function onConversationChanged() { list.followTail = true; scrollLater.restart() }
         function onMessageRevealed(row) {
             list.followTail = false
             list.positionViewAtIndex(row, ListView.Center)

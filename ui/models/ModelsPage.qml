@@ -1,5 +1,6 @@
 // The models page: the loaded model and its device, loading progress or failure (with the CPU
 // offered when the GPU cannot run it), the model files found, import and removal.
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Dialogs

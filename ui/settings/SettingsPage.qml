@@ -1,4 +1,5 @@
 // App-wide settings: appearance, defaults for new conversations, the device, folders.
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Dialogs
@@ -102,15 +103,16 @@ Rectangle {
             Repeater {
                 model: page.s.modelFolders
                 delegate: RowLayout {
+                    id: folderRow
                     required property string modelData
                     required property int index
                     Layout.fillWidth: true
-                    Label { Layout.fillWidth: true; text: modelData; elide: Text.ElideMiddle; color: Theme.text }
+                    Label { Layout.fillWidth: true; text: folderRow.modelData; elide: Text.ElideMiddle; color: Theme.text }
                     Button {
-                        visible: index > 0
+                        visible: folderRow.index > 0
                         text: qsTr("Remove")
-                        Accessible.name: qsTr("Remove the folder %1").arg(modelData)
-                        onClicked: page.s.removeModelFolder(modelData)
+                        Accessible.name: qsTr("Remove the folder %1").arg(folderRow.modelData)
+                        onClicked: page.s.removeModelFolder(folderRow.modelData)
                     }
                 }
             }

@@ -1,5 +1,6 @@
 // The sidebar: new chat, search, the conversations grouped by recency (pinned on top), and the
 // way to the Models and Settings pages.
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import Confidant
