@@ -584,7 +584,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>No model is loaded.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -771,7 +771,12 @@
     </message>
     <message>
         <location line="+3"/>
-        <source>The GPU (asks before using the CPU)</source>
+        <source>Automatic: a GPU, else the CPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The GPU, always</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -785,7 +790,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+10"/>
+        <source>Automatic uses the GPU; when the only one is a software renderer (such as lavapipe), the faster CPU backend. If the GPU cannot run a model, Confidant says why and offers the CPU.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>GPU index (-1: the best one)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1199,14 +1209,27 @@
     </message>
 </context>
 <context>
+    <name>confidant::app::DeviceChoice</name>
+    <message>
+        <location filename="../../app/desktop/device_choice.cpp" line="+19"/>
+        <source>The only Vulkan device, %1, is a software renderer that runs on the processor; the CPU backend is faster, so it is used. To use the Vulkan device anyway, choose “The GPU, always” or its index in Settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>confidant::app::InferenceWorker</name>
     <message>
-        <location filename="../../app/desktop/inference_worker.cpp" line="+43"/>
+        <location filename="../../app/desktop/inference_worker.cpp" line="+47"/>
         <source>Reading the model file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+10"/>
+        <source>Looking for a GPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Preparing the GPU</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1226,7 +1249,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+41"/>
         <source>No model is loaded.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1270,7 +1293,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+62"/>
         <source>%1 is not a GGUF model file.</source>
         <translation type="unfinished"></translation>
     </message>

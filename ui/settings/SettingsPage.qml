@@ -71,7 +71,8 @@ Rectangle {
                 FieldLabel { text: qsTr("Run models on") }
                 ComboBox {
                     objectName: "deviceBox"
-                    model: [{ value: "auto", text: qsTr("The GPU (asks before using the CPU)") },
+                    model: [{ value: "auto", text: qsTr("Automatic: a GPU, else the CPU") },
+                            { value: "gpu", text: qsTr("The GPU, always") },
                             { value: "cpu", text: qsTr("The CPU") }]
                     textRole: "text"
                     valueRole: "value"
@@ -80,6 +81,14 @@ Rectangle {
                     Component.onCompleted: currentIndex = indexOfValue(page.s.device)
                     onActivated: page.s.device = currentValue
                 }
+            }
+            Label {
+                Layout.fillWidth: true
+                wrapMode: Text.Wrap
+                color: Theme.mutedText
+                text: App.models.deviceNote !== "" ? App.models.deviceNote
+                      : qsTr("Automatic uses the GPU; when the only one is a software renderer (such as lavapipe), " +
+                             "the faster CPU backend. If the GPU cannot run a model, Confidant says why and offers the CPU.")
             }
             RowLayout {
                 FieldLabel { text: qsTr("GPU index (-1: the best one)") }
