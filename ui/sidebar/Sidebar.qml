@@ -93,9 +93,13 @@ Rectangle {
             onClicked: { App.chat.revealMessage(conversationId, messageId); sidebar.pageRequested("chat") }
         }
         Label {
-            anchors.centerIn: parent
+            objectName: "searchStatus"
+            anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter; margins: 8 }
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.Wrap
             visible: searchList.count === 0
-            text: qsTr("Nothing found")
+            text: App.search.error !== "" ? qsTr("Search failed: %1").arg(App.search.error)
+                  : App.search.busy ? qsTr("Searching…") : qsTr("Nothing found")
             color: Theme.mutedText
         }
     }
