@@ -1,6 +1,5 @@
 // The chat: header, notices, the message list (a ListView over App.chat.messages that follows new
 // text until the user scrolls up) and the composer.
-pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Dialogs

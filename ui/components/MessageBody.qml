@@ -2,7 +2,6 @@
 // blocks, from the `segments` role of the message model.
 pragma ComponentBehavior: Bound
 import QtQuick
-import QtQuick.Controls
 import Confidant
 
 Column {

@@ -1,6 +1,5 @@
 // One segment of a message: Markdown prose, or a fenced code block (CodeBlock).
 import QtQuick
-import QtQuick.Controls
 import Confidant
 
 Loader {

@@ -167,6 +167,8 @@ private slots:
         QVERIFY(prose->property("length").toInt() > 0);
         QCOMPARE(item("message_0")->property("text").toString(), QStringLiteral("Hello there"));
         QCOMPARE(item("chatTitle")->property("text").toString(), QStringLiteral("Hello there"));
+        // The sidebar lists it under its recency section.
+        QTRY_VERIFY(item("sectionHeader") && item("sectionHeader")->property("text").toString() == QStringLiteral("Today"));
 
         // In the store.
         m_app->repository()->flush();
