@@ -85,7 +85,7 @@
 <context>
     <name>ChatPage</name>
     <message>
-        <location filename="../../ui/chat/ChatPage.qml" line="+45"/>
+        <location filename="../../ui/chat/ChatPage.qml" line="+44"/>
         <source>Move it aside</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1030,7 +1030,7 @@
 <context>
     <name>Sidebar</name>
     <message>
-        <location filename="../../ui/sidebar/Sidebar.qml" line="+25"/>
+        <location filename="../../ui/sidebar/Sidebar.qml" line="+24"/>
         <source>+ New chat</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1055,7 +1055,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+35"/>
         <source>No conversations yet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1110,7 +1110,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+28"/>
         <source>%1 · %2</source>
         <translation type="unfinished"></translation>
     </message>
