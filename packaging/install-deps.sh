@@ -13,6 +13,7 @@ packages=(
   libsqlite3-dev sqlite3
   # desktop app (Qt 6 Quick / Controls 2 / QML tests)
   qt6-base-dev qt6-declarative-dev qt6-declarative-dev-tools libgl-dev
+  qt6-tools-dev qt6-l10n-tools
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
   qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qtqml-workerscript
   qml6-module-qtquick-dialogs qml6-module-qttest qml6-module-qtqml qml6-module-qtqml-models

@@ -32,6 +32,7 @@ AppContext::AppContext(const QString& dataFolder, const QString& modelsFolder, Q
     m_chat = std::make_unique<ChatController>(m_repository.get(), m_models.get(), &m_settings, m_worker);
     m_conversations = std::make_unique<ConversationListModel>(m_repository.get());
     m_search = std::make_unique<SearchModel>(m_repository.get());
+    m_transfer = std::make_unique<TransferController>(m_repository.get());
     connect(m_models.get(), &ModelManager::modelLoaded, this, [this] { m_settings.setDefaultModel(m_models->loadedPath()); });
 }
 

@@ -1,4 +1,5 @@
-// The App singleton QML sees: settings, conversations, search, the chat and the models, built for
+// The App singleton QML sees: settings, conversations, search, the chat, the models and
+// export/import, built for
 // one data folder and one models folder. It owns the inference worker's thread. main() (or a test)
 // creates exactly one before loading QML; QML reaches it as `App`.
 #pragma once
@@ -15,6 +16,7 @@
 #include "model_manager.h"
 #include "search_model.h"
 #include "settings.h"
+#include "transfer_controller.h"
 
 class QQmlEngine;
 class QJSEngine;
@@ -30,6 +32,7 @@ class AppContext : public QObject {
     Q_PROPERTY(confidant::app::SearchModel* search READ search CONSTANT)
     Q_PROPERTY(confidant::app::ChatController* chat READ chat CONSTANT)
     Q_PROPERTY(confidant::app::ModelManager* models READ models CONSTANT)
+    Q_PROPERTY(confidant::app::TransferController* transfer READ transfer CONSTANT)
     Q_PROPERTY(QString version READ version CONSTANT)
     Q_PROPERTY(QString storeError READ storeError NOTIFY storeErrorChanged)
     Q_PROPERTY(bool storeDamaged READ storeDamaged NOTIFY storeErrorChanged)
@@ -46,6 +49,7 @@ public:
     SearchModel* search() { return m_search.get(); }
     ChatController* chat() { return m_chat.get(); }
     ModelManager* models() { return m_models.get(); }
+    TransferController* transfer() { return m_transfer.get(); }
     ConversationRepository* repository() { return m_repository.get(); }
     InferenceWorker* worker() { return m_worker; }
     QString version() const;
@@ -76,6 +80,7 @@ private:
     std::unique_ptr<ChatController> m_chat;
     std::unique_ptr<ConversationListModel> m_conversations;
     std::unique_ptr<SearchModel> m_search;
+    std::unique_ptr<TransferController> m_transfer;
 };
 
 }  // namespace confidant::app

@@ -4,12 +4,9 @@
 #include <QClipboard>
 #include <QFile>
 #include <QGuiApplication>
-#include <QSaveFile>
 #include <QUrl>
-#include <QtConcurrent>
 
 #include "conversation_repository.h"
-#include "exporter.h"
 #include "model_manager.h"
 #include "settings.h"
 
@@ -312,30 +309,6 @@ qint64 ChatController::undoDelete() {
     const qint64 id = m_repository->restore();
     if (id != 0) openConversation(id);
     return id;
-}
-
-void ChatController::exportConversation(qint64 conversationId, const QString& format, const QString& fileOrUrl) {
-    const Conversation* c = m_repository->find(conversationId);
-    ExportFormat f;
-    const QUrl url(fileOrUrl);
-    const QString path = url.isLocalFile() ? url.toLocalFile() : fileOrUrl;
-    if (!c || !exportFormatFromName(format, &f)) {
-        emit exportFinished(path, c ? tr("Unknown export format “%1”.").arg(format) : tr("There is no such conversation."));
-        return;
-    }
-    const Conversation copy = *c;
-    auto* watcher = new QFutureWatcher<QString>(this);
-    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, path] {
-        emit exportFinished(path, watcher->result());
-        watcher->deleteLater();
-    });
-    watcher->setFuture(QtConcurrent::run([copy, f, path] {
-        QSaveFile file(path);
-        const QByteArray bytes = app::exportConversation(copy, f);
-        if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
-            return tr("Cannot write %1: %2").arg(path, file.errorString());
-        return QString();
-    }));
 }
 
 }  // namespace confidant::app

@@ -24,13 +24,14 @@ class ChatController : public QObject {
     QML_ELEMENT
     QML_UNCREATABLE("Owned by the App")
     Q_PROPERTY(confidant::app::MessageListModel* messages READ messages CONSTANT)
-    Q_PROPERTY(qint64 conversationId READ conversationId NOTIFY conversationChanged)
+    // Ids reach QML as numbers: qmllint of Qt 6.4 does not know qlonglong properties.
+    Q_PROPERTY(double conversationId READ conversationId NOTIFY conversationChanged)
     Q_PROPERTY(QString title READ title NOTIFY conversationChanged)
     Q_PROPERTY(bool pinned READ pinned NOTIFY conversationChanged)
     Q_PROPERTY(QVariantMap settings READ settings NOTIFY conversationChanged)
     Q_PROPERTY(QString modelPath READ modelPath NOTIFY conversationChanged)
     Q_PROPERTY(bool generating READ generating NOTIFY generatingChanged)
-    Q_PROPERTY(qint64 generatingConversationId READ generatingConversationId NOTIFY generatingChanged)
+    Q_PROPERTY(double generatingConversationId READ generatingConversationId NOTIFY generatingChanged)
     Q_PROPERTY(bool canSend READ canSend NOTIFY canSendChanged)
     Q_PROPERTY(QString sendBlockedReason READ sendBlockedReason NOTIFY canSendChanged)
     Q_PROPERTY(int contextUsed READ contextUsed NOTIFY contextChanged)
@@ -75,8 +76,6 @@ public:
     Q_INVOKABLE void setPinned(qint64 conversationId, bool pinned);
     Q_INVOKABLE void deleteConversation(qint64 conversationId);
     Q_INVOKABLE qint64 undoDelete();
-    // Writes the conversation to a file off the UI thread; exportFinished reports the outcome.
-    Q_INVOKABLE void exportConversation(qint64 conversationId, const QString& format, const QString& fileOrUrl);
     Q_INVOKABLE void dismissNotice();
 
     InferenceWorker* worker() const { return m_worker; }
@@ -88,7 +87,6 @@ signals:
     void contextChanged();
     void noticeChanged();
     void messageRevealed(int row);
-    void exportFinished(const QString& path, const QString& error);
     void replyFinished(qint64 conversationId, qint64 messageId);
 
 private:

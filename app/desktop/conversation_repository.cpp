@@ -1,6 +1,7 @@
-// ConversationRepository: edits, persistence scheduling and search.
+// ConversationRepository: edits, persistence scheduling, and search, export and import through the store.
 #include "conversation_repository.h"
 
+#include <QPointer>
 #include <QSet>
 
 #include <algorithm>
@@ -13,14 +14,6 @@ QString titleFrom(const QString& text) {
     QString line = text.simplified();
     if (line.size() > 48) line = line.left(47).trimmed() + QChar(0x2026);
     return line;
-}
-
-QString snippetAround(const QString& text, qsizetype at, qsizetype length) {
-    const qsizetype from = std::max<qsizetype>(0, at - 30);
-    QString s = text.mid(from, length + 60).simplified();
-    if (from > 0) s.prepend(QChar(0x2026));
-    if (from + length + 60 < text.size()) s.append(QChar(0x2026));
-    return s;
 }
 
 }  // namespace
@@ -63,16 +56,25 @@ void ConversationRepository::saveSoon(qint64 id) {
     if (!m_saveTimer.isActive()) m_saveTimer.start();
 }
 
-void ConversationRepository::flush() {
+void ConversationRepository::writePending() {
     const auto pending = m_pendingSaves;
     for (qint64 id : pending) saveNow(id);
+}
+
+void ConversationRepository::flush() {
+    writePending();
     m_store->flush();
 }
 
-qint64 ConversationRepository::create(const ConversationSettings& settings, const QString& modelPath) {
+qint64 ConversationRepository::nextConversationId() const {
     qint64 id = 1;
     for (qint64 existing : m_conversations.keys()) id = std::max(id, existing + 1);
     if (m_removed && m_removed->id >= id) id = m_removed->id + 1;
+    return id;
+}
+
+qint64 ConversationRepository::create(const ConversationSettings& settings, const QString& modelPath) {
+    const qint64 id = nextConversationId();
     Conversation c;
     c.id = id;
     c.title = tr("New chat");
@@ -236,22 +238,37 @@ void ConversationRepository::selectPathTo(qint64 conversationId, qint64 messageI
     emit messagesChanged(conversationId);
 }
 
-QVector<SearchHit> ConversationRepository::search(const QString& query, int limit) const {
-    QVector<SearchHit> hits;
-    const QString q = query.trimmed();
-    if (q.isEmpty()) return hits;
-    QList<const Conversation*> ordered;
-    for (const Conversation& c : m_conversations) ordered << &c;
-    std::sort(ordered.begin(), ordered.end(), [](auto* a, auto* b) { return a->updated > b->updated; });
-    for (const Conversation* c : ordered) {
-        if (c->title.contains(q, Qt::CaseInsensitive)) hits.push_back({c->id, 0, c->title, c->title});
-        for (const Message& m : c->messages) {
-            const qsizetype at = m.text.indexOf(q, 0, Qt::CaseInsensitive);
-            if (at >= 0) hits.push_back({c->id, m.id, c->title, snippetAround(m.text, at, q.size())});
-            if (hits.size() >= limit) return hits;
+void ConversationRepository::search(const QString& query, int limit, QObject* context, ConversationStore::SearchDone done) {
+    writePending();
+    m_store->search(query, limit, context, std::move(done));
+}
+
+void ConversationRepository::exportConversation(qint64 id, ExportFormat format, const QString& path, QObject* context,
+                                                ConversationStore::Done done) {
+    writePending();
+    m_store->exportConversation(id, format, path, context, std::move(done));
+}
+
+void ConversationRepository::exportAll(ExportFormat format, const QString& path, QObject* context,
+                                       ConversationStore::Progress progress, ConversationStore::Done done) {
+    writePending();
+    m_store->exportAll(format, path, context, std::move(progress), std::move(done));
+}
+
+void ConversationRepository::importFile(const QString& path, QObject* context,
+                                        std::function<void(const ImportSummary&, const QString& error)> done) {
+    // The repository adopts what was added even when `context` is gone by then.
+    m_store->importFile(path, this, [this, c = QPointer<QObject>(context), done = std::move(done)](const QVector<Conversation>& added, const QStringList& keys,
+                                                                   const ImportSummary& summary, const QString& error) {
+        for (qsizetype i = 0; i < added.size(); ++i) {
+            Conversation conversation = added[i];
+            conversation.id = nextConversationId();
+            m_conversations.insert(conversation.id, conversation);
+            m_store->adopt(conversation.id, keys[i]);
+            emit conversationAdded(conversation.id);
         }
-    }
-    return hits;
+        if (c) done(summary, error);
+    });
 }
 
 }  // namespace confidant::app

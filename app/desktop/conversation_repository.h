@@ -15,13 +15,6 @@
 
 namespace confidant::app {
 
-struct SearchHit {
-    qint64 conversationId = 0;
-    qint64 messageId = 0;  // 0: the title matched
-    QString title;
-    QString snippet;
-};
-
 class ConversationRepository : public QObject {
     Q_OBJECT
 public:
@@ -53,8 +46,19 @@ public:
     void selectSibling(qint64 conversationId, qint64 messageId, int delta);
     void selectPathTo(qint64 conversationId, qint64 messageId);
 
-    QVector<SearchHit> search(const QString& query, int limit = 50) const;
     void flush();  // writes what is pending and waits for the store
+
+    // The store's full-text search, export and import, off the UI thread. Each first hands the
+    // store what is pending, so they see every edit made so far. Callbacks run on the UI thread,
+    // never after `context` (a UI-thread object) is gone.
+    void search(const QString& query, int limit, QObject* context, ConversationStore::SearchDone done);
+    void exportConversation(qint64 id, ExportFormat format, const QString& path, QObject* context,
+                            ConversationStore::Done done);
+    void exportAll(ExportFormat format, const QString& path, QObject* context, ConversationStore::Progress progress,
+                   ConversationStore::Done done);
+    // The imported conversations are added (conversationAdded for each) before `done` runs.
+    void importFile(const QString& path, QObject* context,
+                    std::function<void(const ImportSummary&, const QString& error)> done);
 
 signals:
     void conversationAdded(qint64 id);
@@ -69,6 +73,8 @@ private:
     void touch(Conversation& c);
     void saveNow(qint64 id);
     void saveSoon(qint64 id);  // coalesces streaming writes (at most twice a second)
+    void writePending();       // hands the store every pending save without waiting
+    qint64 nextConversationId() const;
 
     std::unique_ptr<ConversationStore> m_store;
     QHash<qint64, Conversation> m_conversations;

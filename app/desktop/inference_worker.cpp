@@ -9,11 +9,15 @@
 #include <random>
 
 #include "backend.h"
+#include "device_choice.h"
 #include "generator.h"
 #include "model.h"
 #include "sampler.h"
 #include "session.h"
 #include "utf8_stream.h"
+#if defined(CONFIDANT_APP_HAS_VULKAN_BACKEND)
+#include "vulkan/vulkan_devices.h"
+#endif
 
 namespace confidant::app {
 
@@ -46,7 +50,19 @@ void InferenceWorker::loadModel(const LoadRequest& request) {
         emit loadFailed(request.path, QString::fromStdString(model.error().message), false);
         return;
     }
-    if (request.device != DevicePreference::Cpu) {
+    DevicePreference device = request.device;
+    QString deviceNote;
+#if defined(CONFIDANT_APP_HAS_VULKAN_BACKEND)
+    if (device == DevicePreference::Automatic) {
+        emit loadProgress(request.path, tr("Looking for a GPU"));
+        if (auto devices = listVulkanDevices()) {
+            const DeviceChoice choice = chooseAutomaticDevice(*devices, request.gpuIndex);
+            if (choice.useCpu) device = DevicePreference::Cpu;
+            deviceNote = choice.note;
+        }
+    }
+#endif
+    if (device != DevicePreference::Cpu) {
         emit loadProgress(request.path, tr("Preparing the GPU"));
 #if defined(CONFIDANT_APP_HAS_VULKAN_BACKEND)
         auto gpu = createVulkanBackend(*model, VulkanOptions{request.gpuIndex});
@@ -75,6 +91,7 @@ void InferenceWorker::loadModel(const LoadRequest& request) {
     m_info.backend = QString::fromStdString(m_backend->name());
     m_info.device = QString::fromStdString(m_backend->deviceName());
     m_info.trainedContext = int(m_model->config().contextLength);
+    m_info.deviceNote = deviceNote;
     m_info.seconds = double(timer.elapsed()) / 1000.0;
     emit modelLoaded(m_info);
 }

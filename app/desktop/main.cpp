@@ -6,10 +6,12 @@
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
 #include <QStandardPaths>
+#include <QTranslator>
 #include <QtQml/QQmlExtensionPlugin>
 
 #include "app_context.h"
 #include "confidant_version.h"
+#include "translations.h"
 
 Q_IMPORT_QML_PLUGIN(Confidant_CorePlugin)
 Q_IMPORT_QML_PLUGIN(ConfidantPlugin)
@@ -20,6 +22,9 @@ int main(int argc, char** argv) {
     QGuiApplication::setOrganizationName(QStringLiteral("Confidant"));
     QGuiApplication::setApplicationVersion(QStringLiteral(CONFIDANT_VERSION));
     QGuiApplication::setWindowIcon(QIcon(QStringLiteral(":/Confidant/icons/confidant.png")));
+
+    QTranslator translator;
+    if (confidant::app::loadTranslation(translator, QLocale())) QCoreApplication::installTranslator(&translator);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Private, offline desktop assistant"));

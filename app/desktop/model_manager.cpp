@@ -69,7 +69,10 @@ void ModelManager::startLoad(const QString& fileOrUrl, DevicePreference device) 
 }
 
 void ModelManager::load(const QString& path) {
-    startLoad(path, m_settings->device() == QLatin1String("cpu") ? DevicePreference::Cpu : DevicePreference::Automatic);
+    const QString device = m_settings->device();
+    startLoad(path, device == QLatin1String("cpu")   ? DevicePreference::Cpu
+                    : device == QLatin1String("gpu") ? DevicePreference::Gpu
+                                                     : DevicePreference::Automatic);
 }
 
 void ModelManager::loadOnCpu(const QString& path) { startLoad(path, DevicePreference::Cpu); }

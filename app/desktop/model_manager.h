@@ -34,6 +34,7 @@ class ModelManager : public QObject {
     Q_PROPERTY(QString templateSource READ templateSource NOTIFY stateChanged)
     Q_PROPERTY(bool templateOverridden READ templateOverridden NOTIFY stateChanged)
     Q_PROPERTY(double loadSeconds READ loadSeconds NOTIFY stateChanged)
+    Q_PROPERTY(QString deviceNote READ deviceNote NOTIFY stateChanged)
     Q_PROPERTY(QString error READ error NOTIFY stateChanged)
     Q_PROPERTY(bool offerCpu READ offerCpu NOTIFY stateChanged)
     Q_PROPERTY(QString failedPath READ failedPath NOTIFY stateChanged)
@@ -51,6 +52,7 @@ public:
     QString loadedName() const { return m_info.name; }
     QString backend() const { return m_info.backend; }
     QString device() const { return m_info.device; }
+    QString deviceNote() const { return m_info.deviceNote; }
     int trainedContext() const { return m_info.trainedContext; }
     QString promptFormat() const { return m_info.promptFormat; }
     QString formatNote() const { return m_info.formatNote; }

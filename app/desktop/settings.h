@@ -32,7 +32,7 @@ class Settings : public QObject {
     CONFIDANT_SETTING(QString, theme, Theme)              // "system", "light", "dark"
     CONFIDANT_SETTING(int, fontSize, FontSize)            // points of the body text
     CONFIDANT_SETTING(QString, defaultModel, DefaultModel)  // path loaded at start-up, if any
-    CONFIDANT_SETTING(QString, device, Device)            // "auto" (GPU, asks before CPU), "cpu"
+    CONFIDANT_SETTING(QString, device, Device)            // "auto" (a real GPU, else the CPU), "gpu", "cpu"
     CONFIDANT_SETTING(int, gpuIndex, GpuIndex)            // -1: the best GPU
     CONFIDANT_SETTING(QString, systemPrompt, SystemPrompt)
     CONFIDANT_SETTING(double, temperature, Temperature)

@@ -3,16 +3,21 @@
 // Conversation into inserts and updates of only the rows that changed.
 #include "sqlite_conversation_store.h"
 
+#include <QDir>
 #include <QSet>
 #include <QtDebug>
 
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <unordered_map>
 
 #include "conversations.h"
+#include "export.h"
+#include "json_format.h"
 #include "message_tree.h"
 #include "reply_writer.h"
+#include "search.h"
 #include "store.h"
 
 namespace confidant::app {
@@ -103,7 +108,42 @@ bool sameStoredContent(const Message& a, const Message& b) {
            a.record.tokensPerSecond == b.record.tokensPerSecond && a.record.timeToFirstToken == b.record.timeToFirstToken;
 }
 
+storage::ExportFormat toStoreFormat(ExportFormat format) {
+    switch (format) {
+        case ExportFormat::Markdown: return storage::ExportFormat::Markdown;
+        case ExportFormat::Html: return storage::ExportFormat::Html;
+        case ExportFormat::Text: return storage::ExportFormat::Text;
+        case ExportFormat::Json: return storage::ExportFormat::Json;
+    }
+    return storage::ExportFormat::Json;
+}
+
+// Snippet highlight markers: private-use characters that no text contains, replaced by tags
+// after the snippet is HTML-escaped.
+constexpr const char* k_highlightStart = "\xEE\x80\x80";  // U+E000
+constexpr const char* k_highlightEnd = "\xEE\x80\x81";    // U+E001
+
+QString richSnippet(const std::string& snippet) {
+    return qt(snippet).toHtmlEscaped().replace(QChar(0xE000), QStringLiteral("<b>")).replace(QChar(0xE001), QStringLiteral("</b>"));
+}
+
 }  // namespace
+
+bool exportFormatFromName(const QString& name, ExportFormat* format) {
+    const auto f = storage::exportFormatFromName(name.toLower().toStdString());
+    if (!f) return false;
+    switch (*f) {
+        case storage::ExportFormat::Markdown: *format = ExportFormat::Markdown; break;
+        case storage::ExportFormat::Html: *format = ExportFormat::Html; break;
+        case storage::ExportFormat::Text: *format = ExportFormat::Text; break;
+        case storage::ExportFormat::Json: *format = ExportFormat::Json; break;
+    }
+    return true;
+}
+
+QString exportFileSuffix(ExportFormat format) {
+    return qt(std::string(storage::exportFileExtension(toStoreFormat(format)).substr(1)));
+}
 
 // Lives on the store's thread; every call runs there, in the order it was queued.
 class SqliteStoreWorker : public QObject {
@@ -128,7 +168,7 @@ public:
                 continue;
             }
             const qint64 appId = nextId++;
-            all.push_back(fromStore(appId, *data));
+            all.push_back(fromStore(appId, *data, m_stored[appId]));
         }
         return all;
     }
@@ -154,9 +194,111 @@ public:
         m_stored.erase(it);
     }
 
+    QVector<SearchHit> search(const QString& query, int limit, QString* error) {
+        QVector<SearchHit> hits;
+        if (!open(error)) return hits;
+        storage::SearchOptions options;
+        options.limit = limit;
+        options.highlightStart = k_highlightStart;
+        options.highlightEnd = k_highlightEnd;
+        auto found = storage::search(*m_db, query.toStdString(), options);
+        if (!found) {
+            *error = qt(found.error().message);
+            return hits;
+        }
+        for (const storage::SearchHit& h : *found) {
+            const auto stored = findByUuid(h.conversationId);
+            if (!stored) continue;  // deleted in the app meanwhile, or imported and not yet adopted
+            SearchHit hit;
+            hit.conversationId = stored->first;
+            hit.title = stored->second->saved.title;
+            hit.snippet = richSnippet(h.snippet);
+            hit.onSelectedBranch = h.onSelectedBranch;
+            if (!h.messageId.empty()) {
+                hit.messageId = stored->second->messageUuids.key(h.messageId, 0);
+                if (hit.messageId == 0) continue;
+            }
+            hits.push_back(hit);
+        }
+        return hits;
+    }
+
+    QString exportConversation(qint64 conversationId, ExportFormat format, const QString& path) {
+        QString error;
+        if (!open(&error)) return error;
+        auto it = m_stored.find(conversationId);
+        if (it == m_stored.end()) return QObject::tr("This conversation is not in the store (yet); nothing was exported.");
+        const auto done = storage::exportConversationToFile(*m_db, it->second.uuid, toStoreFormat(format), path.toStdString());
+        return done ? QString() : qt(done.error().message);
+    }
+
+    QString exportAll(ExportFormat format, const QString& path, const std::function<void(int, int)>& progress) {
+        QString error;
+        if (!open(&error)) return error;
+        if (format == ExportFormat::Json) {
+            const auto done = storage::exportJsonFile(*m_db, {}, path.toStdString());
+            return done ? QString() : qt(done.error().message);
+        }
+        if (!QDir().mkpath(path)) return QObject::tr("Cannot create the folder %1.").arg(path);
+        auto ids = storage::allConversationIds(*m_db);
+        if (!ids) return qt(ids.error().message);
+        const int total = int(ids->size());
+        int done = 0;
+        for (const std::string& id : *ids) {
+            auto row = storage::getConversation(*m_db, id);
+            if (!row) return qt(row.error().message);
+            const std::filesystem::path file = std::filesystem::path(path.toStdString()) /
+                                               storage::exportFileName(*row, toStoreFormat(format));
+            const auto written = storage::exportConversationToFile(*m_db, id, toStoreFormat(format), file);
+            if (!written) return qt(written.error().message);
+            progress(++done, total);
+        }
+        return {};
+    }
+
+    // Imports the file, then reads back the conversations it added (kept aside until adopted).
+    QVector<Conversation> importFile(const QString& path, QStringList* keys, ImportSummary* summary, QString* error) {
+        QVector<Conversation> added;
+        if (!open(error)) return added;
+        auto report = storage::importFile(*m_db, path.toStdString());
+        if (!report) {
+            *error = qt(report.error().message);
+            return added;
+        }
+        summary->imported = report->imported;
+        summary->skipped = report->skipped;
+        summary->messages = report->messages;
+        auto ids = storage::allConversationIds(*m_db);
+        if (!ids) {
+            *error = qt(ids.error().message);
+            return added;
+        }
+        for (const std::string& uuid : *ids) {
+            if (findByUuid(uuid) || m_imported.count(uuid)) continue;
+            auto data = storage::loadConversation(*m_db, uuid);
+            if (!data) {
+                qWarning("skipping the unreadable conversation %s: %s", uuid.c_str(), data.error().message.c_str());
+                continue;
+            }
+            added.push_back(fromStore(0, *data, m_imported[uuid]));
+            keys->push_back(qt(uuid));
+        }
+        return added;
+    }
+
+    void adopt(qint64 conversationId, const std::string& uuid) {
+        auto it = m_imported.find(uuid);
+        if (it == m_imported.end()) return;
+        Stored& s = m_stored[conversationId];
+        s = std::move(it->second);
+        s.saved.id = conversationId;
+        m_imported.erase(it);
+    }
+
     // Ends every open reply writer and closes the connection, on this thread.
     void shutdown() {
         m_stored.clear();
+        m_imported.clear();
         m_db.reset();
     }
 
@@ -168,6 +310,12 @@ private:
         QHash<qint64, std::string> messageUuids;
         std::map<qint64, storage::ReplyWriter> writers;  // replies streaming now
     };
+
+    std::optional<std::pair<qint64, Stored*>> findByUuid(const std::string& uuid) {
+        for (auto& [id, stored] : m_stored)
+            if (stored.uuid == uuid) return std::make_pair(id, &stored);
+        return std::nullopt;
+    }
 
     static void warnIfFailed(const storage::Result<void>& result, const char* what) {
         if (!result) qWarning("cannot %s in the conversation store: %s", what, result.error().message.c_str());
@@ -193,8 +341,7 @@ private:
         return true;
     }
 
-    Conversation fromStore(qint64 appId, const storage::ConversationData& data) {
-        Stored& s = m_stored[appId];
+    Conversation fromStore(qint64 appId, const storage::ConversationData& data, Stored& s) {
         s.uuid = data.conversation.id;
         s.row = data.conversation;
         Conversation c;
@@ -385,6 +532,7 @@ private:
     bool m_damaged = false;
     QString m_openError;
     std::unordered_map<qint64, Stored> m_stored;
+    std::unordered_map<std::string, Stored> m_imported;  // by uuid, until the repository adopts them
 };
 
 SqliteConversationStore::SqliteConversationStore(QString databasePath) : m_path(std::move(databasePath)) {
@@ -422,6 +570,47 @@ void SqliteConversationStore::remove(qint64 conversationId) {
 
 void SqliteConversationStore::flush() {
     QMetaObject::invokeMethod(m_worker, [] {}, Qt::BlockingQueuedConnection);
+}
+
+void SqliteConversationStore::search(const QString& query, int limit, QObject* context, SearchDone done) {
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, query, limit, c = QPointer<QObject>(context), done] {
+        QString error;
+        QVector<SearchHit> hits = w->search(query, limit, &error);
+        deliverTo(c, [done, hits = std::move(hits), error] { done(hits, error); });
+    }, Qt::QueuedConnection);
+}
+
+void SqliteConversationStore::exportConversation(qint64 conversationId, ExportFormat format, const QString& path,
+                                                 QObject* context, Done done) {
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, conversationId, format, path, c = QPointer<QObject>(context), done] {
+        const QString error = w->exportConversation(conversationId, format, path);
+        deliverTo(c, [done, error] { done(error); });
+    }, Qt::QueuedConnection);
+}
+
+void SqliteConversationStore::exportAll(ExportFormat format, const QString& path, QObject* context, Progress progress,
+                                        Done done) {
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, format, path, c = QPointer<QObject>(context), progress, done] {
+        const QString error = w->exportAll(format, path, [&](int n, int total) {
+            deliverTo(c, [progress, n, total] { progress(n, total); });
+        });
+        deliverTo(c, [done, error] { done(error); });
+    }, Qt::QueuedConnection);
+}
+
+void SqliteConversationStore::importFile(const QString& path, QObject* context, ImportDone done) {
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, path, c = QPointer<QObject>(context), done] {
+        QStringList keys;
+        ImportSummary summary;
+        QString error;
+        QVector<Conversation> added = w->importFile(path, &keys, &summary, &error);
+        deliverTo(c, [done, added = std::move(added), keys, summary, error] { done(added, keys, summary, error); });
+    }, Qt::QueuedConnection);
+}
+
+void SqliteConversationStore::adopt(qint64 conversationId, const QString& key) {
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, conversationId, key = key.toStdString()] { w->adopt(conversationId, key); },
+                              Qt::QueuedConnection);
 }
 
 QString SqliteConversationStore::moveAside(const QString& databasePath, QString* error) {

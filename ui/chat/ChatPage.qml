@@ -36,6 +36,7 @@ Rectangle {
             text: App.chat.notice
             onDismissed: App.chat.dismissNotice()
         }
+        TransferStatus { width: parent.width }
         Banner {
             objectName: "storeErrorBanner"
             width: parent.width
@@ -76,8 +77,8 @@ Rectangle {
         }
         onContentYChanged: if (!programmatic && (moving || scrollBar.pressed)) followTail = atYEnd
         onMovementEnded: followTail = atYEnd
-        onContentHeightChanged: if (followTail) Qt.callLater(scrollToEnd)
-        onCountChanged: if (followTail) Qt.callLater(scrollToEnd)
+        onContentHeightChanged: if (followTail) scrollLater.restart()
+        onCountChanged: if (followTail) scrollLater.restart()
         WheelHandler {
             onWheel: event => { if (event.angleDelta.y > 0) list.followTail = false }
         }
@@ -101,9 +102,16 @@ Rectangle {
         }
     }
 
+    // Scrolls once the list has laid out what changed (several changes in one frame: one scroll).
+    Timer {
+        id: scrollLater
+        interval: 0
+        onTriggered: list.scrollToEnd()
+    }
+
     Connections {
         target: App.chat
-        function onConversationChanged() { list.followTail = true; Qt.callLater(list.scrollToEnd) }
+        function onConversationChanged() { list.followTail = true; scrollLater.restart() }
         function onMessageRevealed(row) {
             list.followTail = false
             list.positionViewAtIndex(row, ListView.Center)
@@ -138,6 +146,6 @@ Rectangle {
         title: qsTr("Export the conversation")
         nameFilters: format === "markdown" ? [qsTr("Markdown (*.md)")] : format === "html" ? [qsTr("HTML (*.html)")]
                      : format === "json" ? [qsTr("JSON (*.json)")] : [qsTr("Text (*.txt)")]
-        onAccepted: App.chat.exportConversation(App.chat.conversationId, format, selectedFile)
+        onAccepted: App.transfer.exportConversation(App.chat.conversationId, format, selectedFile)
     }
 }

@@ -1,5 +1,6 @@
 // The open conversation's generation settings: system prompt and sampler. New conversations start
 // from the defaults in Settings.
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts

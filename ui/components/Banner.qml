@@ -1,6 +1,7 @@
 // A one-line message across the top of a page, with an optional action and a close button.
 import QtQuick
 import QtQuick.Controls
+import Confidant
 
 Rectangle {
     id: banner

@@ -1,6 +1,7 @@
 // A fenced code block: monospace, selectable, with the language and a Copy button.
 import QtQuick
 import QtQuick.Controls
+import Confidant
 
 Rectangle {
     id: block

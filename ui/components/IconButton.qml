@@ -1,6 +1,7 @@
 // A small flat button showing a glyph, with a tooltip that doubles as its accessible name.
 import QtQuick
 import QtQuick.Controls
+import Confidant
 
 ToolButton {
     id: control

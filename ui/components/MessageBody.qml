@@ -1,7 +1,8 @@
 // A message's text: Markdown prose (headings, lists, tables, links, inline code) and fenced code
 // blocks, from the `segments` role of the message model.
+pragma ComponentBehavior: Bound
 import QtQuick
-import QtQuick.Controls
+import Confidant
 
 Column {
     id: body
@@ -14,36 +15,12 @@ Column {
     // delegates and only the changed text re-lays out (an array model would rebuild them all).
     Repeater {
         model: body.segments.length
-        delegate: Loader {
+        delegate: MessageSegment {
             required property int index
-            readonly property var modelData: body.segments[index] || { kind: "prose", text: "", language: "" }
             width: body.width
-            sourceComponent: modelData.kind === "code" ? codeComponent : proseComponent
-            Component {
-                id: proseComponent
-                TextEdit {
-                    objectName: "proseText"
-                    text: modelData.text
-                    textFormat: TextEdit.MarkdownText
-                    readOnly: true
-                    selectByMouse: true
-                    wrapMode: TextEdit.Wrap
-                    color: body.textColor
-                    selectionColor: Theme.selection
-                    selectedTextColor: Theme.text
-                    font.pointSize: Theme.fontSize
-                    onLinkActivated: link => Qt.openUrlExternally(link)
-                    HoverHandler { cursorShape: parent.hoveredLink !== "" ? Qt.PointingHandCursor : Qt.IBeamCursor }
-                }
-            }
-            Component {
-                id: codeComponent
-                CodeBlock {
-                    code: modelData.text
-                    language: modelData.language
-                    onCopyRequested: code => body.copyRequested(code)
-                }
-            }
+            segment: body.segments[index] || { kind: "prose", text: "", language: "" }
+            textColor: body.textColor
+            onCopyRequested: code => body.copyRequested(code)
         }
     }
 }

@@ -1,5 +1,6 @@
 // The models page: the loaded model and its device, loading progress or failure (with the CPU
 // offered when the GPU cannot run it), the model files found, import and removal.
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Dialogs
@@ -64,6 +65,7 @@ Rectangle {
                           : App.models.loaded ? qsTr("%1 is loaded on %2 (%3 backend) in %4 s. Prompt format: %5.")
                                                     .arg(App.models.loadedName).arg(App.models.device).arg(App.models.backend)
                                                     .arg(App.models.loadSeconds.toFixed(1)).arg(App.models.promptFormat)
+                                                + (App.models.deviceNote !== "" ? " " + App.models.deviceNote : "")
                           : qsTr("No model is loaded.")
                 }
                 ProgressBar {

@@ -1,4 +1,5 @@
 // App-wide settings: appearance, defaults for new conversations, the device, folders.
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Dialogs
@@ -70,7 +71,8 @@ Rectangle {
                 FieldLabel { text: qsTr("Run models on") }
                 ComboBox {
                     objectName: "deviceBox"
-                    model: [{ value: "auto", text: qsTr("The GPU (asks before using the CPU)") },
+                    model: [{ value: "auto", text: qsTr("Automatic: a GPU, else the CPU") },
+                            { value: "gpu", text: qsTr("The GPU, always") },
                             { value: "cpu", text: qsTr("The CPU") }]
                     textRole: "text"
                     valueRole: "value"
@@ -79,6 +81,14 @@ Rectangle {
                     Component.onCompleted: currentIndex = indexOfValue(page.s.device)
                     onActivated: page.s.device = currentValue
                 }
+            }
+            Label {
+                Layout.fillWidth: true
+                wrapMode: Text.Wrap
+                color: Theme.mutedText
+                text: App.models.deviceNote !== "" ? App.models.deviceNote
+                      : qsTr("Automatic uses the GPU; when the only one is a software renderer (such as lavapipe), " +
+                             "the faster CPU backend. If the GPU cannot run a model, Confidant says why and offers the CPU.")
             }
             RowLayout {
                 FieldLabel { text: qsTr("GPU index (-1: the best one)") }
@@ -102,15 +112,16 @@ Rectangle {
             Repeater {
                 model: page.s.modelFolders
                 delegate: RowLayout {
+                    id: folderRow
                     required property string modelData
                     required property int index
                     Layout.fillWidth: true
-                    Label { Layout.fillWidth: true; text: modelData; elide: Text.ElideMiddle; color: Theme.text }
+                    Label { Layout.fillWidth: true; text: folderRow.modelData; elide: Text.ElideMiddle; color: Theme.text }
                     Button {
-                        visible: index > 0
+                        visible: folderRow.index > 0
                         text: qsTr("Remove")
-                        Accessible.name: qsTr("Remove the folder %1").arg(modelData)
-                        onClicked: page.s.removeModelFolder(modelData)
+                        Accessible.name: qsTr("Remove the folder %1").arg(folderRow.modelData)
+                        onClicked: page.s.removeModelFolder(folderRow.modelData)
                     }
                 }
             }
@@ -202,6 +213,33 @@ Rectangle {
                     onClicked: Qt.openUrlExternally("file://" + page.s.dataFolder)
                 }
             }
+            RowLayout {
+                FieldLabel { text: qsTr("Every conversation") }
+                Button {
+                    id: exportAllButton
+                    objectName: "exportAllButton"
+                    text: qsTr("Export all…")
+                    enabled: !App.transfer.busy
+                    Accessible.name: qsTr("Export every conversation")
+                    onClicked: exportAllMenu.open()
+                    Menu {
+                        id: exportAllMenu
+                        y: exportAllButton.height
+                        MenuItem { text: qsTr("Markdown files into a folder…"); onTriggered: exportAllFolder.ask("markdown") }
+                        MenuItem { text: qsTr("HTML files into a folder…"); onTriggered: exportAllFolder.ask("html") }
+                        MenuItem { text: qsTr("Text files into a folder…"); onTriggered: exportAllFolder.ask("text") }
+                        MenuItem { text: qsTr("One JSON file…"); onTriggered: exportAllFile.open() }
+                    }
+                }
+                Button {
+                    objectName: "importButton"
+                    text: qsTr("Import…")
+                    enabled: !App.transfer.busy
+                    Accessible.name: qsTr("Import conversations from a Confidant or ChatGPT export")
+                    onClicked: importDialog.open()
+                }
+            }
+            TransferStatus { Layout.fillWidth: true }
             Label {
                 Layout.fillWidth: true
                 Layout.bottomMargin: 24
@@ -213,6 +251,27 @@ Rectangle {
         }
     }
 
+    FolderDialog {
+        id: exportAllFolder
+        property string format: "markdown"
+        function ask(f) { format = f; open() }
+        title: qsTr("Choose a folder for the exported files")
+        onAccepted: App.transfer.exportAll(format, selectedFolder)
+    }
+    FileDialog {
+        id: exportAllFile
+        fileMode: FileDialog.SaveFile
+        title: qsTr("Export every conversation as JSON")
+        nameFilters: [qsTr("JSON (*.json)")]
+        onAccepted: App.transfer.exportAll("json", selectedFile)
+    }
+    FileDialog {
+        id: importDialog
+        fileMode: FileDialog.OpenFile
+        title: qsTr("Import conversations (Confidant JSON or ChatGPT conversations.json)")
+        nameFilters: [qsTr("JSON (*.json)")]
+        onAccepted: App.transfer.importFile(selectedFile)
+    }
     FolderDialog {
         id: folderDialog
         title: qsTr("Add a models folder")

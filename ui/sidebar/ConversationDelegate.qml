@@ -33,33 +33,34 @@ ItemDelegate {
         radius: 6
         color: delegate.current ? Theme.selection : delegate.hovered ? Theme.surfaceAlt : "transparent"
     }
-    contentItem: Item {
-        Label {
-            anchors { left: parent.left; right: menuButton.left; verticalCenter: parent.verticalCenter }
-            visible: !delegate.renaming
-            text: (delegate.pinned ? "\u{1F4CC} " : "") + delegate.title
-            elide: Text.ElideRight
-            color: Theme.text
-        }
-        TextField {
-            id: renameField
-            objectName: "renameField"
-            anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter }
-            visible: delegate.renaming
-            Accessible.name: qsTr("New title")
-            onAccepted: { delegate.renaming = false; delegate.renameRequested(text) }
-            Keys.onEscapePressed: delegate.renaming = false
-            onActiveFocusChanged: if (!activeFocus) delegate.renaming = false
-        }
-        IconButton {
-            id: menuButton
-            objectName: "conversationMenuButton"
-            anchors { right: parent.right; verticalCenter: parent.verticalCenter }
-            visible: !delegate.renaming && (delegate.hovered || delegate.current)
-            text: "\u22EF"
-            tip: qsTr("Conversation actions")
-            onClicked: menu.popup()
-        }
+    // The content is laid out over the delegate rather than in contentItem: a deferred
+    // contentItem holding ids would be built immediately anyway (qmllint warns).
+    contentItem: Item {}
+    Label {
+        anchors { left: parent.left; leftMargin: delegate.leftPadding; right: menuButton.left; verticalCenter: parent.verticalCenter }
+        visible: !delegate.renaming
+        text: (delegate.pinned ? "\u{1F4CC} " : "") + delegate.title
+        elide: Text.ElideRight
+        color: Theme.text
+    }
+    TextField {
+        id: renameField
+        objectName: "renameField"
+        anchors { left: parent.left; leftMargin: delegate.leftPadding; right: parent.right; rightMargin: delegate.rightPadding; verticalCenter: parent.verticalCenter }
+        visible: delegate.renaming
+        Accessible.name: qsTr("New title")
+        onAccepted: { delegate.renaming = false; delegate.renameRequested(text) }
+        Keys.onEscapePressed: delegate.renaming = false
+        onActiveFocusChanged: if (!activeFocus) delegate.renaming = false
+    }
+    IconButton {
+        id: menuButton
+        objectName: "conversationMenuButton"
+        anchors { right: parent.right; rightMargin: delegate.rightPadding; verticalCenter: parent.verticalCenter }
+        visible: !delegate.renaming && (delegate.hovered || delegate.current)
+        text: "\u22EF"
+        tip: qsTr("Conversation actions")
+        onClicked: menu.popup()
     }
     onClicked: openRequested()
     onDoubleClicked: startRename()

@@ -1,7 +1,8 @@
 // End to end: the real Confidant window (Main.qml, offscreen) over a temporary data folder with
 // stories260K in its models folder, driven through simulated clicks and keys: load the model
 // (accepting the CPU when the GPU path is unavailable), send a message, wait for the streamed
-// reply, check it on screen and in the store, regenerate, switch branch, search, export Markdown.
+// reply, check it on screen and in the store, regenerate, switch branch, search (the store's FTS, jumping to a hit on the other branch),
+// export Markdown (through storage's exporter).
 // Also prints the UI thread's longest stall while the model loads and while the reply streams.
 #include <QDir>
 #include <QFile>
@@ -13,6 +14,8 @@
 #include <QQuickItem>
 #include <QQuickStyle>
 #include <QQuickWindow>
+#include <QRegularExpression>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -128,6 +131,11 @@ private slots:
             QTRY_VERIFY_WITH_TIMEOUT(models->loaded(), kWaitMs);
         }
         QVERIFY(item("loadStatusText")->property("text").toString().contains(models->device()));
+        // Automatic on a machine whose only Vulkan device is a software one: the CPU, and why.
+        if (!models->deviceNote().isEmpty()) {
+            QCOMPARE(models->backend(), QStringLiteral("cpu"));
+            QVERIFY(item("loadStatusText")->property("text").toString().contains(models->deviceNote()));
+        }
     }
 
     void sendAMessageAndSeeTheReply() {
@@ -159,6 +167,8 @@ private slots:
         QVERIFY(prose->property("length").toInt() > 0);
         QCOMPARE(item("message_0")->property("text").toString(), QStringLiteral("Hello there"));
         QCOMPARE(item("chatTitle")->property("text").toString(), QStringLiteral("Hello there"));
+        // The sidebar lists it under its recency section.
+        QTRY_VERIFY(item("sectionHeader") && item("sectionHeader")->property("text").toString() == QStringLiteral("Today"));
 
         // In the store.
         m_app->repository()->flush();
@@ -199,18 +209,67 @@ private slots:
         QCOMPARE(delegate->property("text").toString(), first);
     }
 
-    void searchJumpsToTheConversation() {
+    // The search box runs the store's full-text search; a hit on the branch not shown opens the
+    // conversation on that branch.
+    void searchJumpsToTheMatchingMessage() {
         const qint64 conversation = m_app->chat()->conversationId();
+        const Conversation* c = m_app->repository()->find(conversation);
+        const QVector<qint64> replies = c->children(c->messages[0].id);
+        QCOMPARE(replies.size(), 2);
+        // A word of one reply that appears nowhere else (not in the other reply, not in a title).
+        auto words = [](const QString& text) {
+            QSet<QString> set;
+            for (const QString& w : text.toLower().split(QRegularExpression(QStringLiteral("[^a-z0-9]+")), Qt::SkipEmptyParts))
+                set.insert(w);
+            return set;
+        };
+        const QSet<QString> elsewhere = words(QStringLiteral("Hello there New chat"));
+        int target = -1;
+        QString word;
+        for (int i = 0; i < 2 && target < 0; ++i) {
+            const QSet<QString> other = words(c->find(replies[1 - i])->text);
+            for (const QString& w : words(c->find(replies[i])->text))
+                if (w.size() >= 3 && !w.contains(QRegularExpression(QStringLiteral("[0-9]"))) && !other.contains(w) &&
+                    !elsewhere.contains(w)) {
+                    target = i;
+                    word = w;
+                    break;
+                }
+        }
+        QVERIFY2(target >= 0, "the two replies use the same words");
+        // Show the other branch first, so that the jump has to switch branches.
+        QQuickItem* delegate = item("message_1");
+        QVERIFY(delegate);
+        if (target == 0) click(itemIn(delegate, "nextBranchButton"));
+        const QString shownBranch = target == 0 ? QStringLiteral("2/2") : QStringLiteral("1/2");
+        QTRY_VERIFY((delegate = item("message_1")) && itemIn(delegate, "branchLabel") &&
+                    itemIn(delegate, "branchLabel")->property("text").toString() == shownBranch);
+
         QTest::keyClick(m_window, Qt::Key_N, Qt::ControlModifier);  // a new chat first
         QTRY_VERIFY(m_app->chat()->conversationId() != conversation);
         QTest::keyClick(m_window, Qt::Key_F, Qt::ControlModifier);
         QTRY_VERIFY(item("searchField") && item("searchField")->hasActiveFocus());
-        type(QStringLiteral("hello"));
+        type(word + QLatin1Char(' '));  // the space: the whole word, not a prefix
         QQuickItem* hit = nullptr;
-        QTRY_VERIFY((hit = item("searchResult_0")) != nullptr);
+        QTRY_VERIFY_WITH_TIMEOUT((hit = item("searchResult_0")) != nullptr && !m_app->search()->busy(), kWaitMs);
+        QCOMPARE(m_app->search()->rowCount(), 1);
+        QCOMPARE(hit->property("messageId").toLongLong(), replies[target]);
+        QCOMPARE(hit->property("onSelectedBranch").toBool(), false);
+        // The snippet is the store's, with the match highlighted.
+        const QString snippet = itemIn(hit, "searchSnippet")->property("text").toString();
+        QVERIFY2(snippet.contains(QRegularExpression(QStringLiteral("<b>") + word + QStringLiteral("</b>"),
+                                                     QRegularExpression::CaseInsensitiveOption)),
+                 qPrintable(snippet));
         click(hit);
         QTRY_COMPARE(m_app->chat()->conversationId(), conversation);
-        QTRY_VERIFY(item("message_0") != nullptr);
+        QTRY_VERIFY((delegate = item("message_1")) && itemIn(delegate, "branchLabel") &&
+                    itemIn(delegate, "branchLabel")->property("text").toString() ==
+                        (target == 0 ? QStringLiteral("1/2") : QStringLiteral("2/2")));
+        QCOMPARE(delegate->property("text").toString(), c->find(replies[target])->text);
+        // Leave the search box empty again: the conversation list is back.
+        click(item("searchField"));
+        QTest::keyClick(m_window, Qt::Key_Escape);
+        QTRY_VERIFY(item("conversationList") != nullptr);
     }
 
     // A measurement, not a test: the UI thread's longest stall while a 200-token reply streams at
@@ -223,7 +282,9 @@ private slots:
         QTimer::singleShot(1200, &loop, &QEventLoop::quit);
         loop.exec();
         idle.stop();
-        qInfo("probe: longest UI-thread stall while idle (baseline): %.1f ms (%d ticks)", idle.longestStallMs(), idle.ticks());
+        qInfo("probe: longest UI-thread stall while idle (baseline): %.1f ms, UI-thread CPU in a gap at most %.1f ms, "
+              "%d gaps over 16 ms (%d ticks)",
+              idle.longestStallMs(), idle.longestBusyMs(), idle.gapsOver16Ms(), idle.ticks());
         m_app->worker()->setTokenDelayForTesting(5);
         chat->setSetting(QStringLiteral("maxTokens"), 200);
         QSignalSpy finished(chat, &ChatController::replyFinished);
@@ -234,25 +295,31 @@ private slots:
         probe.stop();
         m_app->worker()->setTokenDelayForTesting(0);
         const Conversation* c = m_app->repository()->find(chat->conversationId());
-        qInfo("probe: longest UI-thread stall while a %d-token reply streamed: %.1f ms (%d ticks)",
-              c->find(c->activePath().back())->record.generatedTokens, probe.longestStallMs(), probe.ticks());
+        qInfo("probe: longest UI-thread stall while a %d-token reply streamed: %.1f ms, UI-thread CPU in a gap at most "
+              "%.1f ms, %d gaps over 16 ms (%d ticks)",
+              c->find(c->activePath().back())->record.generatedTokens, probe.longestStallMs(), probe.longestBusyMs(),
+              probe.gapsOver16Ms(), probe.ticks());
 
         QSignalSpy loaded(m_app->models(), &ModelManager::modelLoaded);
         probe.start();
         m_app->models()->loadOnCpu(m_app->models()->loadedPath());
         QVERIFY(loaded.wait(kWaitMs));
         probe.stop();
-        qInfo("probe: longest UI-thread stall while the model loaded: %.1f ms (%d ticks)", probe.longestStallMs(),
-              probe.ticks());
+        qInfo("probe: longest UI-thread stall while the model loaded: %.1f ms, UI-thread CPU in a gap at most %.1f ms "
+              "(%d ticks)",
+              probe.longestStallMs(), probe.longestBusyMs(), probe.ticks());
     }
 
     void exportToMarkdown() {
         const QString path = m_dir.path() + "/export.md";
-        QSignalSpy exported(m_app->chat(), &ChatController::exportFinished);
+        QSignalSpy exported(m_app->transfer(), &TransferController::exportFinished);
         // The save dialog is a platform dialog; the export itself is what the menu item runs.
-        m_app->chat()->exportConversation(m_app->chat()->conversationId(), QStringLiteral("markdown"), path);
+        m_app->transfer()->exportConversation(m_app->chat()->conversationId(), QStringLiteral("markdown"), path);
         QVERIFY(exported.wait(kWaitMs));
         QCOMPARE(exported[0][1].toString(), QString());
+        // The outcome is on screen.
+        QTRY_VERIFY(item("transferStatusText") &&
+                    item("transferStatusText")->property("text").toString().contains(QStringLiteral("Exported to")));
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QString markdown = QString::fromUtf8(file.readAll());

@@ -39,12 +39,12 @@ shot 02-models-onboarding
 stop
 
 # 2. With stories260K and a conversation with Markdown and code.
-mkdir -p "$work/data/conversations" "$work/models"
+mkdir -p "$work/data" "$work/models"
 ln -s "$testdata/models/stories260K.gguf" "$work/models/stories260K.gguf"
-now=$(date -u +%Y-%m-%dT%H:%M:%S.000Z)
-python3 - "$work/data/conversations/conversation-1.json" "$now" <<'PY'
-import json, sys
-path, now = sys.argv[1], sys.argv[2]
+# The conversation goes into the store the way a user would bring one: as a ChatGPT export,
+# imported (here with confidant-cli; the app's Settings > Import does the same).
+python3 - "$work/conversations.json" <<'PY'
+import json, sys, time
 reply = """## Reversing a string
 
 Two common ways, from **simplest** to *most flexible*:
@@ -65,19 +65,20 @@ print(reverse("Confidant"))  # tnadifnoC
 ```
 
 See the [Python docs](https://docs.python.org/3/) for more."""
-conv = {"format": "confidant-conversation", "version": 1, "id": 1, "title": "Reverse a string in Python",
-        "titleFromUser": True, "pinned": False, "created": now, "updated": now, "model": "",
-        "settings": {"systemPrompt": "", "temperature": 0.8, "topP": 0.95, "topK": 40, "minP": 0.05,
-                     "repeatPenalty": 1.0, "maxTokens": 96, "contextSize": 512, "seed": -1},
-        "selectedChild": {},
-        "messages": [
-            {"id": 1, "parentId": 0, "role": "user", "text": "How do I reverse a string in Python?", "created": now},
-            {"id": 2, "parentId": 1, "role": "assistant", "text": reply, "created": now,
-             "generation": {"promptTokens": 18, "reusedPromptTokens": 0, "generatedTokens": 142,
-                            "timeToFirstToken": 0.21, "tokensPerSecond": 38.5, "finishReason": "stop",
-                            "model": "example", "backend": "cpu", "device": "CPU", "droppedTurns": 0}}]}
-json.dump(conv, open(path, "w"))
+t = time.time()
+def node(id, parent, children, role=None, text=None, at=0.0):
+    message = None if role is None else {
+        "id": id, "author": {"role": role, "name": None, "metadata": {}}, "create_time": at,
+        "content": {"content_type": "text", "parts": [text]}, "metadata": {}}
+    return {"id": id, "message": message, "parent": parent, "children": children}
+conversation = {"title": "Reverse a string in Python", "create_time": t, "update_time": t + 2,
+                "current_node": "a", "id": "6790c3a2-1f0e-8000-9d1b-3c4f0a7e5b33",
+                "mapping": {"root": node("root", None, ["q"]),
+                            "q": node("q", "root", ["a"], "user", "How do I reverse a string in Python?", t + 1),
+                            "a": node("a", "q", [], "assistant", reply, t + 2)}}
+json.dump([conversation], open(sys.argv[1], "w"))
 PY
+"$build/app/confidant-cli" import --db "$work/data/confidant.db" "$work/conversations.json"
 cat > "$work/data/settings.ini" <<INI
 [General]
 device=cpu
@@ -104,6 +105,12 @@ shot 05-models-page
 xdotool key ctrl+comma
 sleep 1
 shot 06-settings
+# The sidebar's search: the store's full-text search, matched words in bold.
+xdotool key ctrl+f
+sleep 0.5
+xdotool type --delay 20 "revers"
+sleep 1.5
+shot 08-search
 stop
 
 # 3. Dark theme.

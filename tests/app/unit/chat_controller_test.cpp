@@ -218,15 +218,24 @@ private slots:
     void theGpuPathFailsLoudlyAndOffersTheCpu() {
         ModelManager* models = m_app->models();
         QSignalSpy loaded(models, &ModelManager::modelLoaded);
-        QSignalSpy state(models, &ModelManager::stateChanged);
-        models->load(m_modelPath);  // Settings say "auto": the GPU first
+        models->load(m_modelPath);  // Settings say "auto": a GPU, else (software Vulkan only) the CPU
         QTRY_VERIFY_WITH_TIMEOUT(!models->loading(), kWaitMs);
+        if (models->loaded() && models->backend() == QStringLiteral("cpu"))
+            QVERIFY2(!models->deviceNote().isEmpty(), "Automatic chose the CPU without saying why");
+
+        // "The GPU, always": Vulkan, or a failure that says why and offers the CPU; never the CPU.
+        m_app->settings()->setDevice(QStringLiteral("gpu"));
+        models->load(m_modelPath);
+        QTRY_VERIFY_WITH_TIMEOUT(!models->loading(), kWaitMs);
+        m_app->settings()->setDevice(QStringLiteral("auto"));
         if (models->loaded()) {
             QVERIFY2(models->backend() != QStringLiteral("cpu"), "the GPU path must not silently load on the CPU");
+            QVERIFY(models->deviceNote().isEmpty());
         } else {
             QVERIFY(models->offerCpu());
             QVERIFY(!models->error().isEmpty());
             QVERIFY(!m_app->chat()->canSend());
+            loaded.clear();
             models->loadOnCpu(models->failedPath());
             QVERIFY(loaded.wait(kWaitMs));
             QCOMPARE(models->backend(), QStringLiteral("cpu"));

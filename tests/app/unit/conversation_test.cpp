@@ -1,9 +1,7 @@
-// The message tree (Conversation) and the JSON store round trip.
-#include <QTemporaryDir>
+// The message tree (Conversation): children, the selected branch, new ids.
 #include <QTest>
 
 #include "conversation.h"
-#include "json_conversation_store.h"
 #include "test_registry.h"
 
 using namespace confidant::app;
@@ -48,41 +46,6 @@ private slots:
         c.selectPathTo(4);
         QCOMPARE(c.activePath(), (QVector<qint64>{1, 3, 4}));
         QCOMPARE(c.nextMessageId(), qint64(5));
-    }
-
-    void jsonStoreRoundTripsTheTree() {
-        QTemporaryDir dir;
-        Conversation c = branched();
-        c.pinned = true;
-        c.settings.systemPrompt = QStringLiteral("Be brief.");
-        c.settings.seed = 42;
-        c.messages[2].hasRecord = true;
-        c.messages[2].record.generatedTokens = 12;
-        c.messages[2].record.backend = QStringLiteral("cpu");
-        c.selectPathTo(2);
-        {
-            JsonConversationStore store(dir.path());
-            store.save(c);
-            store.flush();
-        }
-        JsonConversationStore store(dir.path());
-        QString error;
-        const QVector<Conversation> loaded = store.loadAll(&error);
-        QVERIFY(error.isEmpty());
-        QCOMPARE(loaded.size(), 1);
-        const Conversation& l = loaded[0];
-        QCOMPARE(l.title, c.title);
-        QVERIFY(l.pinned);
-        QCOMPARE(l.settings, c.settings);
-        QCOMPARE(l.messages.size(), 4);
-        QCOMPARE(l.activePath(), (QVector<qint64>{1, 2}));
-        QVERIFY(l.find(3)->hasRecord);
-        QCOMPARE(l.find(3)->record.generatedTokens, 12);
-        QCOMPARE(l.find(3)->record.backend, QStringLiteral("cpu"));
-
-        store.remove(7);
-        store.flush();
-        QVERIFY(store.loadAll(&error).isEmpty());
     }
 };
 
