@@ -89,17 +89,16 @@ Result<std::unique_ptr<GraphExecutor>> GraphExecutor::create(const ExecutorResou
     if (!placeholder) return placeholder.error();
     e->m_placeholder = std::move(*placeholder);
 
-    uint32_t maxHeads = 0;
+    uint64_t partialBytes = 0;
     for (const Op& op : graph.ops)
-        if (op.kind == OpKind::Attention) maxHeads = std::max(maxHeads, op.attention.headCount);
-    const uint64_t scoreBytes = uint64_t(graph.tokenCount) * maxHeads * r.cache.contextLength * 4;
-    if (scoreBytes > r.device.maxStorageBufferRange())
-        return makeError("attention over a " + std::to_string(r.cache.contextLength) + "-token context in batches of " +
-                         std::to_string(graph.tokenCount) + " needs " + std::to_string(scoreBytes >> 20) +
-                         " MiB of scratch, more than one device buffer holds; choose a smaller --ctx");
-    auto scores = Buffer::create(r.device, std::max<uint64_t>(scoreBytes, 4), MemoryKind::DeviceLocal, "the attention scratch");
-    if (!scores) return scores.error();
-    e->m_scores = std::move(*scores);
+        if (op.kind == OpKind::Attention)
+            partialBytes = std::max(partialBytes, Kernels::attentionPartialBytes(graph.tokenCount, op.attention.headCount,
+                                                                               op.attention.headDim,
+                                                                               r.kernels.attentionSplitsFor(graph.tokenCount)));
+    auto partials = Buffer::create(r.device, std::max<uint64_t>(partialBytes, 4), MemoryKind::DeviceLocal,
+                                   "the attention partials");
+    if (!partials) return partials.error();
+    e->m_attentionPartials = std::move(*partials);
     if (graph.logits >= 0) {
         const ActivationDesc& desc = graph.activations[size_t(graph.logits)];
         auto readback = Buffer::create(r.device, uint64_t(desc.rows) * desc.cols * 4, MemoryKind::Readback, "the logits");
@@ -160,7 +159,7 @@ Result<std::vector<Dispatch>> GraphExecutor::plan(const ExecutorResources& r, co
             case OpKind::Attention:
                 if (op.layer >= r.cache.keys.size()) return makeError("internal error: Attention names a missing layer");
                 r.kernels.attention(out, buffer(op.a), r.cache.keys[op.layer].get(), r.cache.values[op.layer].get(),
-                                    m_scores.get(), buffer(op.dst), desc.rows, op.attention, r.cache.contextLength);
+                                    m_attentionPartials.get(), buffer(op.dst), desc.rows, op.attention);
                 break;
             case OpKind::SwiGlu: r.kernels.swiGlu(out, buffer(op.a), buffer(op.b), buffer(op.dst), count); break;
             case OpKind::GeGlu: r.kernels.geGlu(out, buffer(op.a), buffer(op.b), buffer(op.dst), count); break;

@@ -73,7 +73,7 @@ private:
     size_t m_dispatchCount = 0;
     std::vector<Buffer> m_activations;
     Buffer m_step;      // startPosition, tokens[]
-    Buffer m_scores;    // attention scratch
+    Buffer m_attentionPartials;  // split attention: per (row, head, split) max, sum, output
     Buffer m_placeholder;
     Buffer m_readback;
     ActivationId m_logits = k_noActivation;

@@ -1,6 +1,8 @@
 // Kernel configuration per device and pipeline creation at load.
 #include "vulkan/kernels.h"
 
+#include <algorithm>
+
 namespace confidant::inference::vulkan {
 
 KernelConfig KernelConfig::forDevice(const Device& device) {
@@ -9,6 +11,7 @@ KernelConfig KernelConfig::forDevice(const Device& device) {
         c.elementwiseGroup = 64;
         c.normGroup = 8;
         c.attentionGroup = 8;
+        c.attentionSplits = 2;  // the heads alone keep the cores busy; two splits keep the path in use
         c.matmulGroup = 16;
         c.matmulThreadsPerRow = 1;
         c.matmulTile = 16;
@@ -38,7 +41,10 @@ Result<Kernels> Kernels::create(PipelineLibrary& library, const KernelConfig& co
     if (auto r = make(k.m_rmsNorm, "rms_norm", {config.normGroup}); !r) return r.error();
     if (auto r = make(k.m_rope, "rope", {config.elementwiseGroup}); !r) return r.error();
     if (auto r = make(k.m_storeKv, "store_kv", {config.elementwiseGroup}); !r) return r.error();
-    if (auto r = make(k.m_attention, "attention", {config.attentionGroup, k_maxHeadDim}); !r) return r.error();
+    const uint32_t queryTile = std::min(config.attentionQueryTile, config.attentionGroup);
+    if (auto r = make(k.m_attention, "attention", {config.attentionGroup, k_maxHeadDim, queryTile}); !r) return r.error();
+    if (auto r = make(k.m_attentionDecode, "attention", {config.attentionGroup, k_maxHeadDim, 1}); !r) return r.error();
+    if (auto r = make(k.m_attentionReduce, "attention_reduce", {config.attentionGroup}); !r) return r.error();
     if (auto r = make(k.m_swiGlu, "glu_silu", {config.elementwiseGroup}); !r) return r.error();
     if (auto r = make(k.m_geGlu, "glu_gelu", {config.elementwiseGroup}); !r) return r.error();
     if (auto r = make(k.m_scale, "scale", {config.elementwiseGroup}); !r) return r.error();
