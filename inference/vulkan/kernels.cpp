@@ -49,6 +49,7 @@ Result<Kernels> Kernels::create(PipelineLibrary& library, const KernelConfig& co
     if (auto r = make(k.m_geGlu, "glu_gelu", {config.elementwiseGroup}); !r) return r.error();
     if (auto r = make(k.m_scale, "scale", {config.elementwiseGroup}); !r) return r.error();
     if (auto r = make(k.m_add, "add_f32", {config.elementwiseGroup}); !r) return r.error();
+    if (auto r = make(k.m_argmax, "argmax", {config.normGroup}); !r) return r.error();
     return k;
 }
 

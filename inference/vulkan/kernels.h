@@ -70,6 +70,9 @@ struct AttentionPush {  // attention.comp
 struct AttentionReducePush {  // attention_reduce.comp
     uint32_t headCount, headDim, splits;
 };
+struct ArgmaxPush {  // argmax.comp
+    uint32_t offset, count;
+};
 struct CountPush {  // glu.comp, add_f32.comp
     uint32_t count;
 };
@@ -109,6 +112,8 @@ public:
     // dst = a * factor, or cap * tanh(a / cap) when cap > 0.
     void scale(std::vector<Dispatch>& out, VkBuffer a, VkBuffer dst, uint32_t count, float factor, float cap) const;
     void add(std::vector<Dispatch>& out, VkBuffer a, VkBuffer b, VkBuffer dst, uint32_t count) const;
+    // dst[0] = index of the largest of logits[offset, offset + count), the lowest among equals.
+    void argmax(std::vector<Dispatch>& out, VkBuffer logits, VkBuffer dst, uint32_t offset, uint32_t count) const;
 
 private:
     KernelConfig m_config;
@@ -125,6 +130,7 @@ private:
     VkPipeline m_geGlu = VK_NULL_HANDLE;
     VkPipeline m_scale = VK_NULL_HANDLE;
     VkPipeline m_add = VK_NULL_HANDLE;
+    VkPipeline m_argmax = VK_NULL_HANDLE;
 };
 
 inline uint32_t divideRoundingUp(uint64_t a, uint64_t b) { return uint32_t((a + b - 1) / b); }

@@ -124,26 +124,34 @@ void expectParity(const std::shared_ptr<const Model>& model, bool exactGreedy, u
     auto cpuBackend = createCpuBackend(model, 1);
     auto gpu = Session::create(model, **gpuBackend, 128, 8);
     auto cpu = Session::create(model, *cpuBackend, 128, 8);
-    ASSERT_TRUE(gpu && cpu);
+    auto gpuGreedy = Session::create(model, **gpuBackend, 128, 8);  // picks on the device
+    ASSERT_TRUE(gpu && cpu && gpuGreedy);
 
     std::vector<TokenId> prompt = {1};
     for (int i = 0; i < 20; ++i) prompt.push_back(TokenId(3 + (i * 37) % (vocabLimit - 3)));
     ASSERT_TRUE(gpu->feed(prompt));
     ASSERT_TRUE(cpu->feed(prompt));
+    auto picked = gpuGreedy->feedGreedy(prompt);
+    ASSERT_TRUE(picked) << picked.error().message;
     EXPECT_TRUE(allFinite(gpu->logits()));
     EXPECT_LE(nmse(cpu->logits(), gpu->logits()), 1e-3);
 
-    std::vector<TokenId> fromGpu, fromCpu;
+    std::vector<TokenId> fromGpu, fromCpu, onDevice;
     double worst = 0;
     for (int step = 0; step < 32; ++step) {
         fromGpu.push_back(argmax(gpu->logits()));
         fromCpu.push_back(argmax(cpu->logits()));
-        // Both continue from the CPU's choice so that logits stay comparable after a divergence.
+        onDevice.push_back(*picked);
+        // All continue from the CPU's choice so that logits stay comparable after a divergence.
         ASSERT_TRUE(gpu->feed(std::span(&fromCpu.back(), 1)));
         ASSERT_TRUE(cpu->feed(std::span(&fromCpu.back(), 1)));
+        picked = gpuGreedy->feedGreedy(std::span(&fromCpu.back(), 1));
+        ASSERT_TRUE(picked) << picked.error().message;
         worst = std::max(worst, nmse(cpu->logits(), gpu->logits()));
     }
     EXPECT_LE(worst, 1e-3);
+    // The device's argmax of the same logits is the host's.
+    EXPECT_EQ(onDevice, fromGpu);
     if (exactGreedy) {
         EXPECT_EQ(fromGpu, fromCpu);
     }
@@ -204,6 +212,25 @@ INSTANTIATE_TEST_SUITE_P(Architectures, GeneratedModelParity,
                              return std::string(testArchName(info.param.arch)) + "_" +
                                     std::string(testFileTypeName(info.param.type));
                          });
+
+// Backends without a device argmax (the CPU reference) pick greedily on the host, as the Sampler.
+TEST(ModelParity, CpuBackendFallsBackToAHostArgmax) {
+    std::vector<uint8_t> storage;
+    auto model = makeModel(TensorType::F32, 17, storage);
+    ASSERT_TRUE(model);
+    auto backend = createCpuBackend(model, 1);
+    auto full = Session::create(model, *backend, 64, 4);
+    auto greedy = Session::create(model, *backend, 64, 4);
+    ASSERT_TRUE(full && greedy);
+    std::vector<TokenId> next = {1, 40, 41, 42, 43, 44};
+    for (int step = 0; step < 4; ++step) {
+        ASSERT_TRUE(full->feed(next));
+        auto picked = greedy->feedGreedy(next);
+        ASSERT_TRUE(picked) << picked.error().message;
+        EXPECT_EQ(*picked, argmax(full->logits()));
+        next = {*picked};
+    }
+}
 
 TEST(ModelParity, ContextsOnTwoThreadsShareTheBackend) {
     CONFIDANT_REQUIRE_GPU();

@@ -1,7 +1,9 @@
 // RMSNorm, RoPE, KV store + attention, SwiGLU, add and last-row on the device against cpu_ops,
 // including positions that do not start at zero and grouped-query attention.
+#include <algorithm>
 #include <cmath>
 
+#include "backend.h"
 #include "cpu/cpu_ops.h"
 #include "vulkan_test_support.h"
 
@@ -208,6 +210,39 @@ TEST(OpsParity, AttentionOverTheKvCacheInSteps) {
                 start += rows;
             }
         }
+    }
+}
+
+// The device's greedy pick equals the host's on the same logits: the last row only, ties going to
+// the lowest id, a vocabulary that is not a multiple of the workgroup.
+TEST(OpsParity, ArgmaxOfTheLastRowMatchesTheHost) {
+    CONFIDANT_REQUIRE_GPU();
+    const uint32_t rows = 2, vocab = 50257;
+    std::mt19937 random(5);
+    for (const uint32_t tie : {7u, 30000u, vocab - 1}) {
+        Harness harness;
+        Graph g;
+        g.tokenCount = rows;
+        const ActivationId in = g.addActivation("in", rows, vocab), out = g.addActivation("out", rows, vocab);
+        g.ops.push_back({.kind = OpKind::Scale, .dst = out, .a = in, .scalar = 1.0f});
+        g.logits = out;
+        auto values = randomFloats(size_t(rows) * vocab, random, 4.0f);
+        values[123] = 9.0f;                         // the first row's maximum: ignored
+        values[vocab + tie] = 5.0f;                 // the last row's, twice
+        values[vocab + (tie * 3 + 11) % vocab] = 5.0f;
+        auto executor = harness.build(g);
+        ASSERT_TRUE(executor);
+        harness.upload(*executor, in, values);
+        const std::vector<TokenId> tokens(rows, 0);
+        auto picked = executor->runArgmax({tokens, 0});
+        ASSERT_TRUE(picked) << picked.error().message;
+        const TokenId expected = BackendContext::greedyArgmax(std::span(values).subspan(vocab));
+        EXPECT_EQ(*picked, expected);
+        EXPECT_EQ(*picked, TokenId(std::min(tie, (tie * 3 + 11) % vocab)));
+        // The logits path still works after the argmax one on the same recording.
+        std::vector<float> logits(size_t(rows) * vocab);
+        ASSERT_TRUE(executor->run({tokens, 0}, logits));
+        EXPECT_EQ(logits, values);
     }
 }
 
