@@ -7,6 +7,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "graph.h"
 #include "model.h"
@@ -24,7 +25,26 @@ public:
     virtual ~BackendContext() = default;
     // Runs the graph for the tokens and writes the last token's logits (vocabSize floats).
     virtual Result<void> evaluate(const Graph& graph, const StepInput& input, std::span<float> logits) = 0;
+    // Runs the graph and returns only the argmax of the last token's logits (greedy decoding; the
+    // lowest id among equal maxima, as the Sampler picks). Backends that can pick on the device
+    // override this to read back one id instead of vocabSize floats; this fallback picks on the host.
+    virtual Result<TokenId> evaluateArgmax(const Graph& graph, const StepInput& input) {
+        m_argmaxLogits.resize(graph.activations[size_t(graph.logits)].cols);
+        if (auto done = evaluate(graph, input, m_argmaxLogits); !done) return done.error();
+        return greedyArgmax(m_argmaxLogits);
+    }
     virtual uint32_t contextLength() const = 0;
+
+    // The greedy choice among `logits`: the largest, the lowest id among equals.
+    static TokenId greedyArgmax(std::span<const float> logits) {
+        size_t best = 0;
+        for (size_t i = 1; i < logits.size(); ++i)
+            if (logits[i] > logits[best]) best = i;
+        return TokenId(best);
+    }
+
+private:
+    std::vector<float> m_argmaxLogits;  // the host fallback's logits, reused between steps
 };
 
 class Backend {

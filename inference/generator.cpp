@@ -37,7 +37,17 @@ Result<GenerationStats> generate(Session& session, Sampler& sampler, const Gener
     const uint32_t reuse = std::min<uint32_t>(session.commonPrefix(request.prompt), stats.promptTokens - 1);
     session.truncate(reuse);
     stats.reusedPromptTokens = reuse;
-    if (auto fed = session.feed(request.prompt.subspan(reuse)); !fed) return fed.error();
+    // Greedy decoding reads back only the picked id, not the logits.
+    const bool onBackend = sampler.isPlainGreedy();
+    TokenId picked = 0;
+    auto feed = [&](std::span<const TokenId> tokens) -> Result<void> {
+        if (!onBackend) return session.feed(tokens);
+        auto next = session.feedGreedy(tokens);
+        if (!next) return next.error();
+        picked = *next;
+        return {};
+    };
+    if (auto fed = feed(request.prompt.subspan(reuse)); !fed) return fed.error();
     stats.promptSeconds = seconds(Clock::now() - start);
 
     Clock::time_point firstToken{};
@@ -49,7 +59,7 @@ Result<GenerationStats> generate(Session& session, Sampler& sampler, const Gener
             stats.finishReason = FinishReason::Cancelled;
             break;
         }
-        const TokenId next = sampler.sample(session.logits(), history);
+        const TokenId next = onBackend ? picked : sampler.sample(session.logits(), history);
         if (stats.generatedTokens == 0) {
             firstToken = Clock::now();
             stats.timeToFirstToken = seconds(firstToken - start);
@@ -69,7 +79,7 @@ Result<GenerationStats> generate(Session& session, Sampler& sampler, const Gener
             stats.finishReason = FinishReason::ContextFull;
             break;
         }
-        if (auto fed = session.feed(std::span(&next, 1)); !fed) return fed.error();
+        if (auto fed = feed(std::span(&next, 1)); !fed) return fed.error();
     }
     if (stats.generatedTokens > 0) stats.generationSeconds = seconds(Clock::now() - firstToken);
     return stats;

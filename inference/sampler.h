@@ -29,6 +29,11 @@ public:
     TokenId sample(std::span<const float> logits, std::span<const TokenId> recent);
 
     const SamplerSettings& settings() const { return m_settings; }
+    // Whether sample() is the plain argmax of the logits (greedy, no repetition penalty), which a
+    // backend may pick on its own (Session::feedGreedy).
+    bool isPlainGreedy() const {
+        return m_settings.temperature <= 0.0f && (m_settings.repeatPenalty == 1.0f || m_settings.repeatLastN == 0);
+    }
 
 private:
     struct Candidate {

@@ -23,15 +23,30 @@ const Graph& Session::graphFor(uint32_t tokenCount) {
     return it->second;
 }
 
-Result<void> Session::feed(std::span<const TokenId> tokens) {
+Result<void> Session::feed(std::span<const TokenId> tokens) { return feedBatches(tokens, nullptr); }
+
+Result<TokenId> Session::feedGreedy(std::span<const TokenId> tokens) {
+    if (tokens.empty()) return makeError("internal error: a greedy step needs at least one token");
+    TokenId picked = 0;
+    if (auto fed = feedBatches(tokens, &picked); !fed) return fed.error();
+    return picked;
+}
+
+Result<void> Session::feedBatches(std::span<const TokenId> tokens, TokenId* greedy) {
     if (m_tokens.size() + tokens.size() > contextLength())
         return makeError("the conversation needs " + std::to_string(m_tokens.size() + tokens.size()) +
                          " tokens but the context window holds " + std::to_string(contextLength()));
     while (!tokens.empty()) {
         const uint32_t n = std::min<uint32_t>(m_maxBatch, uint32_t(tokens.size()));
         const auto batch = tokens.first(n);
-        auto done = m_context->evaluate(graphFor(n), StepInput{batch, position()}, m_logits);
-        if (!done) return done;
+        const StepInput input{batch, position()};
+        if (greedy) {
+            auto picked = m_context->evaluateArgmax(graphFor(n), input);
+            if (!picked) return picked.error();
+            *greedy = *picked;
+        } else if (auto done = m_context->evaluate(graphFor(n), input, m_logits); !done) {
+            return done;
+        }
         m_tokens.insert(m_tokens.end(), batch.begin(), batch.end());
         tokens = tokens.subspan(n);
     }

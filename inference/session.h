@@ -20,6 +20,10 @@ public:
     // Evaluates tokens after those already held; afterwards logits() are the last token's.
     Result<void> feed(std::span<const TokenId> tokens);
 
+    // Like feed(), but returns the greedy choice after the last token, picked where the backend
+    // can (on the device for Vulkan) without reading back the logits: logits() are stale afterwards.
+    Result<TokenId> feedGreedy(std::span<const TokenId> tokens);
+
     std::span<const float> logits() const { return m_logits; }
     const std::vector<TokenId>& tokens() const { return m_tokens; }
     uint32_t position() const { return uint32_t(m_tokens.size()); }
@@ -35,6 +39,8 @@ public:
 private:
     Session() = default;
     const Graph& graphFor(uint32_t tokenCount);
+    // Feeds in batches; with `greedy` each batch is evaluated for its argmax, stored there.
+    Result<void> feedBatches(std::span<const TokenId> tokens, TokenId* greedy);
 
     std::shared_ptr<const Model> m_model;
     std::unique_ptr<BackendContext> m_context;

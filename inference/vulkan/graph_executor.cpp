@@ -89,22 +89,27 @@ Result<std::unique_ptr<GraphExecutor>> GraphExecutor::create(const ExecutorResou
     if (!placeholder) return placeholder.error();
     e->m_placeholder = std::move(*placeholder);
 
-    uint32_t maxHeads = 0;
+    uint64_t partialBytes = 0;
     for (const Op& op : graph.ops)
-        if (op.kind == OpKind::Attention) maxHeads = std::max(maxHeads, op.attention.headCount);
-    const uint64_t scoreBytes = uint64_t(graph.tokenCount) * maxHeads * r.cache.contextLength * 4;
-    if (scoreBytes > r.device.maxStorageBufferRange())
-        return makeError("attention over a " + std::to_string(r.cache.contextLength) + "-token context in batches of " +
-                         std::to_string(graph.tokenCount) + " needs " + std::to_string(scoreBytes >> 20) +
-                         " MiB of scratch, more than one device buffer holds; choose a smaller --ctx");
-    auto scores = Buffer::create(r.device, std::max<uint64_t>(scoreBytes, 4), MemoryKind::DeviceLocal, "the attention scratch");
-    if (!scores) return scores.error();
-    e->m_scores = std::move(*scores);
+        if (op.kind == OpKind::Attention)
+            partialBytes = std::max(partialBytes, Kernels::attentionPartialBytes(graph.tokenCount, op.attention.headCount,
+                                                                               op.attention.headDim,
+                                                                               r.kernels.attentionSplitsFor(graph.tokenCount)));
+    auto partials = Buffer::create(r.device, std::max<uint64_t>(partialBytes, 4), MemoryKind::DeviceLocal,
+                                   "the attention partials");
+    if (!partials) return partials.error();
+    e->m_attentionPartials = std::move(*partials);
     if (graph.logits >= 0) {
         const ActivationDesc& desc = graph.activations[size_t(graph.logits)];
         auto readback = Buffer::create(r.device, uint64_t(desc.rows) * desc.cols * 4, MemoryKind::Readback, "the logits");
         if (!readback) return readback.error();
         e->m_readback = std::move(*readback);
+        auto argmax = Buffer::create(r.device, 4, MemoryKind::DeviceLocal, "the greedy token");
+        if (!argmax) return argmax.error();
+        e->m_argmax = std::move(*argmax);
+        auto argmaxReadback = Buffer::create(r.device, 4, MemoryKind::Readback, "the greedy token");
+        if (!argmaxReadback) return argmaxReadback.error();
+        e->m_argmaxReadback = std::move(*argmaxReadback);
     }
 
     auto dispatches = e->plan(r, graph);
@@ -160,7 +165,7 @@ Result<std::vector<Dispatch>> GraphExecutor::plan(const ExecutorResources& r, co
             case OpKind::Attention:
                 if (op.layer >= r.cache.keys.size()) return makeError("internal error: Attention names a missing layer");
                 r.kernels.attention(out, buffer(op.a), r.cache.keys[op.layer].get(), r.cache.values[op.layer].get(),
-                                    m_scores.get(), buffer(op.dst), desc.rows, op.attention, r.cache.contextLength);
+                                    m_attentionPartials.get(), buffer(op.dst), desc.rows, op.attention);
                 break;
             case OpKind::SwiGlu: r.kernels.swiGlu(out, buffer(op.a), buffer(op.b), buffer(op.dst), count); break;
             case OpKind::GeGlu: r.kernels.geGlu(out, buffer(op.a), buffer(op.b), buffer(op.dst), count); break;
@@ -183,7 +188,13 @@ Result<std::vector<Dispatch>> GraphExecutor::plan(const ExecutorResources& r, co
 
 Result<void> GraphExecutor::record(const ExecutorResources& r, const Graph& graph, const std::vector<Dispatch>& dispatches) {
     const VkDevice device = m_device.get();
-    const uint32_t sets = uint32_t(std::max<size_t>(dispatches.size(), 1));
+    std::vector<Dispatch> argmax;
+    if (graph.logits >= 0) {
+        const ActivationDesc& desc = graph.activations[size_t(graph.logits)];
+        r.kernels.argmax(argmax, m_activations[size_t(graph.logits)].get(), m_argmax.get(), (desc.rows - 1) * desc.cols,
+                         desc.cols);
+    }
+    const uint32_t sets = uint32_t(dispatches.size() + argmax.size() + 1);
     VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, sets * k_bindingCount};
     VkDescriptorPoolCreateInfo pool{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
     pool.maxSets = sets;
@@ -203,18 +214,24 @@ Result<void> GraphExecutor::record(const ExecutorResources& r, const Graph& grap
     VkCommandBufferAllocateInfo allocate{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
     allocate.commandPool = commandPoolHandle;
     allocate.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
-    allocate.commandBufferCount = 1;
-    if (VkResult result = vkAllocateCommandBuffers(device, &allocate, &m_commands); result != VK_SUCCESS)
-        return vkError("allocating a command buffer", result);
+    allocate.commandBufferCount = 3;
+    VkCommandBuffer buffers[3];
+    if (VkResult result = vkAllocateCommandBuffers(device, &allocate, buffers); result != VK_SUCCESS)
+        return vkError("allocating command buffers", result);
+    m_commands = buffers[0];
+    m_logitsTail = buffers[1];
+    m_argmaxTail = buffers[2];
     VkFenceCreateInfo fence{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
     VkFence fenceHandle = VK_NULL_HANDLE;
     if (VkResult result = vkCreateFence(device, &fence, nullptr, &fenceHandle); result != VK_SUCCESS)
         return vkError("creating a fence", result);
     m_fence = FenceHandle(device, fenceHandle);
 
-    std::vector<VkDescriptorSetLayout> layouts(dispatches.size(), r.library.setLayout());
-    std::vector<VkDescriptorSet> descriptorSets(dispatches.size());
-    if (!dispatches.empty()) {
+    std::vector<Dispatch> all = dispatches;
+    all.insert(all.end(), argmax.begin(), argmax.end());
+    std::vector<VkDescriptorSetLayout> layouts(all.size(), r.library.setLayout());
+    std::vector<VkDescriptorSet> descriptorSets(all.size());
+    if (!all.empty()) {
         VkDescriptorSetAllocateInfo setAllocate{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
         setAllocate.descriptorPool = poolHandle;
         setAllocate.descriptorSetCount = uint32_t(layouts.size());
@@ -224,55 +241,79 @@ Result<void> GraphExecutor::record(const ExecutorResources& r, const Graph& grap
     }
 
     VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
-    if (VkResult result = vkBeginCommandBuffer(m_commands, &begin); result != VK_SUCCESS)
-        return vkError("recording commands", result);
-    VkPipeline bound = VK_NULL_HANDLE;
-    for (size_t i = 0; i < dispatches.size(); ++i) {
-        const Dispatch& d = dispatches[i];
-        if (d.pipeline == VK_NULL_HANDLE) {
-            const VkBufferCopy region{d.push[0], 0, d.push[1]};
-            vkCmdCopyBuffer(m_commands, d.buffers[0], d.buffers[1], 1, &region);
-            fullBarrier(m_commands);
-            continue;
+    // Records all[first, last) into `cb`, each with its own descriptor set.
+    auto recordDispatches = [&](VkCommandBuffer cb, size_t first, size_t last) {
+        VkPipeline bound = VK_NULL_HANDLE;
+        for (size_t i = first; i < last; ++i) {
+            const Dispatch& d = all[i];
+            if (d.pipeline == VK_NULL_HANDLE) {
+                const VkBufferCopy region{d.push[0], 0, d.push[1]};
+                vkCmdCopyBuffer(cb, d.buffers[0], d.buffers[1], 1, &region);
+                fullBarrier(cb);
+                continue;
+            }
+            VkDescriptorBufferInfo infos[k_bindingCount];
+            VkWriteDescriptorSet writes[k_bindingCount];
+            for (uint32_t b = 0; b < k_bindingCount; ++b) {
+                VkBuffer target = b == k_stepBinding ? m_step.get() : d.buffers[b];
+                infos[b] = {target != VK_NULL_HANDLE ? target : m_placeholder.get(), 0, VK_WHOLE_SIZE};
+                writes[b] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+                writes[b].dstSet = descriptorSets[i];
+                writes[b].dstBinding = b;
+                writes[b].descriptorCount = 1;
+                writes[b].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+                writes[b].pBufferInfo = &infos[b];
+            }
+            vkUpdateDescriptorSets(device, k_bindingCount, writes, 0, nullptr);
+            if (d.pipeline != bound) {
+                vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, d.pipeline);
+                bound = d.pipeline;
+            }
+            vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, r.library.layout(), 0, 1, &descriptorSets[i], 0,
+                                    nullptr);
+            vkCmdPushConstants(cb, r.library.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, k_pushConstantBytes, d.push.data());
+            vkCmdDispatch(cb, d.groups[0], d.groups[1], d.groups[2]);
+            if (d.barrierAfter) fullBarrier(cb);
         }
-        VkDescriptorBufferInfo infos[k_bindingCount];
-        VkWriteDescriptorSet writes[k_bindingCount];
-        for (uint32_t b = 0; b < k_bindingCount; ++b) {
-            VkBuffer target = b == k_stepBinding ? m_step.get() : d.buffers[b];
-            infos[b] = {target != VK_NULL_HANDLE ? target : m_placeholder.get(), 0, VK_WHOLE_SIZE};
-            writes[b] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
-            writes[b].dstSet = descriptorSets[i];
-            writes[b].dstBinding = b;
-            writes[b].descriptorCount = 1;
-            writes[b].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
-            writes[b].pBufferInfo = &infos[b];
-        }
-        vkUpdateDescriptorSets(device, k_bindingCount, writes, 0, nullptr);
-        if (d.pipeline != bound) {
-            vkCmdBindPipeline(m_commands, VK_PIPELINE_BIND_POINT_COMPUTE, d.pipeline);
-            bound = d.pipeline;
-        }
-        vkCmdBindDescriptorSets(m_commands, VK_PIPELINE_BIND_POINT_COMPUTE, r.library.layout(), 0, 1, &descriptorSets[i], 0,
-                                nullptr);
-        vkCmdPushConstants(m_commands, r.library.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, k_pushConstantBytes, d.push.data());
-        vkCmdDispatch(m_commands, d.groups[0], d.groups[1], d.groups[2]);
-        if (d.barrierAfter) fullBarrier(m_commands);
-    }
-    if (graph.logits >= 0) {
-        const VkBufferCopy region{0, 0, m_readback.size()};  // the logits, not the guard words
-        vkCmdCopyBuffer(m_commands, m_activations[size_t(graph.logits)].get(), m_readback.get(), 1, &region);
+    };
+    // Copies `size` bytes of `source` to the host-visible `target`.
+    auto recordReadback = [](VkCommandBuffer cb, VkBuffer source, VkBuffer target, VkDeviceSize size) {
+        const VkBufferCopy region{0, 0, size};
+        vkCmdCopyBuffer(cb, source, target, 1, &region);
         VkMemoryBarrier toHost{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
         toHost.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
         toHost.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
-        vkCmdPipelineBarrier(m_commands, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &toHost, 0,
-                             nullptr, 0, nullptr);
-    }
+        vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &toHost, 0, nullptr,
+                             0, nullptr);
+    };
+
+    if (VkResult result = vkBeginCommandBuffer(m_commands, &begin); result != VK_SUCCESS)
+        return vkError("recording commands", result);
+    recordDispatches(m_commands, 0, dispatches.size());
+    // The tails start after the body's writes (barriers order whole submissions).
+    fullBarrier(m_commands);
     if (VkResult result = vkEndCommandBuffer(m_commands); result != VK_SUCCESS) return vkError("recording commands", result);
+
+    if (VkResult result = vkBeginCommandBuffer(m_logitsTail, &begin); result != VK_SUCCESS)
+        return vkError("recording commands", result);
+    if (graph.logits >= 0)  // the logits, not the guard words
+        recordReadback(m_logitsTail, m_activations[size_t(graph.logits)].get(), m_readback.get(), m_readback.size());
+    if (VkResult result = vkEndCommandBuffer(m_logitsTail); result != VK_SUCCESS)
+        return vkError("recording commands", result);
+
+    if (VkResult result = vkBeginCommandBuffer(m_argmaxTail, &begin); result != VK_SUCCESS)
+        return vkError("recording commands", result);
+    if (graph.logits >= 0) {
+        recordDispatches(m_argmaxTail, dispatches.size(), all.size());
+        recordReadback(m_argmaxTail, m_argmax.get(), m_argmaxReadback.get(), 4);
+    }
+    if (VkResult result = vkEndCommandBuffer(m_argmaxTail); result != VK_SUCCESS)
+        return vkError("recording commands", result);
     m_dispatchCount = dispatches.size();
     return {};
 }
 
-Result<void> GraphExecutor::run(const StepInput& input, std::span<float> logits) {
+Result<void> GraphExecutor::submit(const StepInput& input, VkCommandBuffer tail) {
     if (input.tokens.size() != m_tokenCount)
         return makeError("internal error: a graph for " + std::to_string(m_tokenCount) + " tokens was given " +
                          std::to_string(input.tokens.size()));
@@ -287,9 +328,10 @@ Result<void> GraphExecutor::run(const StepInput& input, std::span<float> logits)
         step[1 + i] = uint32_t(t);
     }
 
+    const VkCommandBuffer commands[2] = {m_commands, tail};
     VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
-    submit.commandBufferCount = 1;
-    submit.pCommandBuffers = &m_commands;
+    submit.commandBufferCount = 2;
+    submit.pCommandBuffers = commands;
     VkFence fence = m_fence.get();
     vkResetFences(m_device.get(), 1, &fence);
     {
@@ -299,12 +341,25 @@ Result<void> GraphExecutor::run(const StepInput& input, std::span<float> logits)
     }
     if (VkResult r = vkWaitForFences(m_device.get(), 1, &fence, VK_TRUE, UINT64_MAX); r != VK_SUCCESS)
         return vkError("waiting for the forward pass", r);
+    return {};
+}
 
+Result<void> GraphExecutor::run(const StepInput& input, std::span<float> logits) {
+    if (auto done = submit(input, m_logitsTail); !done) return done;
     if (m_logits < 0) return {};
     if (logits.size() * 4 != m_readback.size()) return makeError("internal error: the logits buffer has the wrong size");
     if (auto visible = m_readback.invalidate(); !visible) return visible;
     std::memcpy(logits.data(), m_readback.mapped(), m_readback.size());
     return {};
+}
+
+Result<TokenId> GraphExecutor::runArgmax(const StepInput& input) {
+    if (m_logits < 0) return makeError("internal error: this graph has no logits to pick from");
+    if (auto done = submit(input, m_argmaxTail); !done) return done.error();
+    if (auto visible = m_argmaxReadback.invalidate(); !visible) return visible.error();
+    uint32_t index = 0;
+    std::memcpy(&index, m_argmaxReadback.mapped(), 4);
+    return TokenId(index);
 }
 
 }  // namespace confidant::inference::vulkan

@@ -1,6 +1,8 @@
 // Runs a Graph on the device: at creation it allocates the graph's activations and scratch, turns
-// every op into dispatches and records them into one command buffer; each run() then writes the
-// step's tokens and position into a small host-visible buffer, submits once and waits once.
+// every op into dispatches and records them into one command buffer, plus two short tails (copy
+// the logits back, or pick their argmax on the device and copy back one id); each run() then
+// writes the step's tokens and position into a small host-visible buffer, submits the body and one
+// tail together and waits once.
 #pragma once
 
 #include <map>
@@ -56,6 +58,9 @@ public:
     // Runs the recorded graph for input.tokens at input.startPosition; copies the graph's logits
     // activation (all its rows) into `logits`.
     Result<void> run(const StepInput& input, std::span<float> logits);
+    // Runs the recorded graph and returns the argmax of the logits activation's last row (the lowest
+    // index among equal maxima), reading back only that index.
+    Result<TokenId> runArgmax(const StepInput& input);
 
     const Buffer& activation(ActivationId id) const { return m_activations[size_t(id)]; }
     uint32_t tokenCount() const { return m_tokenCount; }
@@ -65,6 +70,7 @@ private:
     explicit GraphExecutor(const Device& device) : m_device(device) {}
     Result<std::vector<Dispatch>> plan(const ExecutorResources& resources, const Graph& graph);
     Result<void> record(const ExecutorResources& resources, const Graph& graph, const std::vector<Dispatch>& dispatches);
+    Result<void> submit(const StepInput& input, VkCommandBuffer tail);
 
     const Device& m_device;
     uint32_t m_tokenCount = 0;
@@ -73,13 +79,17 @@ private:
     size_t m_dispatchCount = 0;
     std::vector<Buffer> m_activations;
     Buffer m_step;      // startPosition, tokens[]
-    Buffer m_scores;    // attention scratch
+    Buffer m_attentionPartials;  // split attention: per (row, head, split) max, sum, output
     Buffer m_placeholder;
     Buffer m_readback;
+    Buffer m_argmax;          // the picked index on the device
+    Buffer m_argmaxReadback;  // and on the host
     ActivationId m_logits = k_noActivation;
     DescriptorPoolHandle m_descriptorPool;
     CommandPoolHandle m_commandPool;
     VkCommandBuffer m_commands = VK_NULL_HANDLE;
+    VkCommandBuffer m_logitsTail = VK_NULL_HANDLE;
+    VkCommandBuffer m_argmaxTail = VK_NULL_HANDLE;
     FenceHandle m_fence;
 };
 

@@ -19,7 +19,9 @@ namespace confidant::inference::vulkan {
 struct KernelConfig {
     uint32_t elementwiseGroup = 64;
     uint32_t normGroup = 64;          // power of two
-    uint32_t attentionGroup = 32;     // power of two
+    uint32_t attentionGroup = 32;     // power of two; also the keys per attention tile
+    uint32_t attentionQueryTile = 8;  // batch rows per attention workgroup (prompts), <= attentionGroup
+    uint32_t attentionSplits = 16;    // workgroups sharing one decode token's keys (flash decoding)
     uint32_t matmulGroup = 64;
     uint32_t matmulThreadsPerRow = 16;  // power of two dividing matmulGroup
     uint32_t matmulTile = 8;          // tokens per workgroup in prompt batches
@@ -61,9 +63,15 @@ struct StoreKvPush {  // store_kv.comp
     uint32_t rows, kvDim;
 };
 struct AttentionPush {  // attention.comp
-    uint32_t headCount, headCountKv, headDim, scoreStride;
+    uint32_t headCount, headCountKv, headDim, rows;
     float scale, softCap;
-    uint32_t slidingWindow;
+    uint32_t slidingWindow, splits;
+};
+struct AttentionReducePush {  // attention_reduce.comp
+    uint32_t headCount, headDim, splits;
+};
+struct ArgmaxPush {  // argmax.comp
+    uint32_t offset, count;
 };
 struct CountPush {  // glu.comp, add_f32.comp
     uint32_t count;
@@ -91,13 +99,21 @@ public:
     void rope(std::vector<Dispatch>& out, VkBuffer x, VkBuffer table, uint32_t rows, const RopeParams& params) const;
     void storeKv(std::vector<Dispatch>& out, VkBuffer k, VkBuffer v, VkBuffer kCache, VkBuffer vCache, uint32_t rows,
                  uint32_t kvDim) const;
-    void attention(std::vector<Dispatch>& out, VkBuffer q, VkBuffer kCache, VkBuffer vCache, VkBuffer scores,
-                   VkBuffer dst, uint32_t rows, const AttentionParams& params, uint32_t scoreStride) const;
+    // Tiled causal attention for batches; one row is split over `attentionSplitsFor(1)` workgroups
+    // whose partials (`partials`, attentionPartialBytes) a reduce pass combines.
+    void attention(std::vector<Dispatch>& out, VkBuffer q, VkBuffer kCache, VkBuffer vCache, VkBuffer partials,
+                   VkBuffer dst, uint32_t rows, const AttentionParams& params) const;
+    uint32_t attentionSplitsFor(uint32_t rows) const { return rows == 1 ? m_config.attentionSplits : 1; }
+    static uint64_t attentionPartialBytes(uint32_t rows, uint32_t headCount, uint32_t headDim, uint32_t splits) {
+        return splits > 1 ? uint64_t(rows) * headCount * splits * (headDim + 2) * 4 : 0;
+    }
     void swiGlu(std::vector<Dispatch>& out, VkBuffer gate, VkBuffer up, VkBuffer dst, uint32_t count) const;
     void geGlu(std::vector<Dispatch>& out, VkBuffer gate, VkBuffer up, VkBuffer dst, uint32_t count) const;
     // dst = a * factor, or cap * tanh(a / cap) when cap > 0.
     void scale(std::vector<Dispatch>& out, VkBuffer a, VkBuffer dst, uint32_t count, float factor, float cap) const;
     void add(std::vector<Dispatch>& out, VkBuffer a, VkBuffer b, VkBuffer dst, uint32_t count) const;
+    // dst[0] = index of the largest of logits[offset, offset + count), the lowest among equals.
+    void argmax(std::vector<Dispatch>& out, VkBuffer logits, VkBuffer dst, uint32_t offset, uint32_t count) const;
 
 private:
     KernelConfig m_config;
@@ -107,11 +123,14 @@ private:
     VkPipeline m_rmsNorm = VK_NULL_HANDLE;
     VkPipeline m_rope = VK_NULL_HANDLE;
     VkPipeline m_storeKv = VK_NULL_HANDLE;
-    VkPipeline m_attention = VK_NULL_HANDLE;
+    VkPipeline m_attention = VK_NULL_HANDLE;        // attentionQueryTile rows per workgroup
+    VkPipeline m_attentionDecode = VK_NULL_HANDLE;  // one row per workgroup
+    VkPipeline m_attentionReduce = VK_NULL_HANDLE;
     VkPipeline m_swiGlu = VK_NULL_HANDLE;
     VkPipeline m_geGlu = VK_NULL_HANDLE;
     VkPipeline m_scale = VK_NULL_HANDLE;
     VkPipeline m_add = VK_NULL_HANDLE;
+    VkPipeline m_argmax = VK_NULL_HANDLE;
 };
 
 inline uint32_t divideRoundingUp(uint64_t a, uint64_t b) { return uint32_t((a + b - 1) / b); }

@@ -1,4 +1,7 @@
-// Dispatches of the attention family: RoPE, KV-cache stores, and causal attention.
+// Dispatches of the attention family: RoPE, KV-cache stores, and causal attention (tiled for
+// batches; split over workgroups plus a reduce pass for single tokens).
+#include <algorithm>
+
 #include "vulkan/kernels.h"
 
 namespace confidant::inference::vulkan {
@@ -23,14 +26,23 @@ void Kernels::storeKv(std::vector<Dispatch>& out, VkBuffer k, VkBuffer v, VkBuff
     out.push_back(d);
 }
 
-void Kernels::attention(std::vector<Dispatch>& out, VkBuffer q, VkBuffer kCache, VkBuffer vCache, VkBuffer scores,
-                        VkBuffer dst, uint32_t rows, const AttentionParams& p, uint32_t scoreStride) const {
+void Kernels::attention(std::vector<Dispatch>& out, VkBuffer q, VkBuffer kCache, VkBuffer vCache, VkBuffer partials,
+                        VkBuffer dst, uint32_t rows, const AttentionParams& p) const {
+    const uint32_t splits = attentionSplitsFor(rows);
+    const uint32_t queryTile = rows == 1 ? 1 : std::min(m_config.attentionQueryTile, m_config.attentionGroup);
     Dispatch d;
-    d.pipeline = m_attention;
-    d.buffers = {q, kCache, vCache, scores, dst};
-    d.setPush(AttentionPush{p.headCount, p.headCountKv, p.headDim, scoreStride, p.scale, p.softCap, p.slidingWindow});
-    d.groups = {p.headCount, rows, 1};
+    d.pipeline = rows == 1 ? m_attentionDecode : m_attention;
+    d.buffers = {q, kCache, vCache, partials, dst};
+    d.setPush(AttentionPush{p.headCount, p.headCountKv, p.headDim, rows, p.scale, p.softCap, p.slidingWindow, splits});
+    d.groups = {p.headCount, divideRoundingUp(rows, queryTile), splits};
     out.push_back(d);
+    if (splits == 1) return;
+    Dispatch reduce;
+    reduce.pipeline = m_attentionReduce;
+    reduce.buffers = {VK_NULL_HANDLE, VK_NULL_HANDLE, VK_NULL_HANDLE, partials, dst};
+    reduce.setPush(AttentionReducePush{p.headCount, p.headDim, splits});
+    reduce.groups = {p.headCount, rows, 1};
+    out.push_back(reduce);
 }
 
 }  // namespace confidant::inference::vulkan

@@ -3,6 +3,7 @@
 
 #include <set>
 
+#include "vulkan/kernels.h"
 #include "vulkan/weight_store.h"
 
 namespace confidant::inference::vulkan {
@@ -34,7 +35,9 @@ MemoryPlan planMemory(const Model& model, uint32_t contextLength, uint32_t maxBa
     for (uint32_t batch : {1u, maxBatch}) {
         const Graph graph = model.buildGraph(batch);
         for (const ActivationDesc& a : graph.activations) plan.scratch += uint64_t(a.rows) * a.cols * 4;
-        plan.scratch += uint64_t(batch) * c.headCount * contextLength * 4;  // attention scores
+        // Split attention's partials (decode only; no device config splits more than the default).
+        if (batch == 1)
+            plan.scratch += Kernels::attentionPartialBytes(1, c.headCount, c.headDim, KernelConfig{}.attentionSplits);
     }
     plan.scratch += uint64_t(contextLength) * c.ropeDimensionCount * 4;  // cos/sin table
     return plan;

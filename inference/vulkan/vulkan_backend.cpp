@@ -72,6 +72,19 @@ public:
     uint32_t contextLength() const override { return m_cache.contextLength; }
 
     Result<void> evaluate(const Graph& graph, const StepInput& input, std::span<float> logits) override {
+        auto executor = executorFor(graph);
+        if (!executor) return executor.error();
+        return (*executor)->run(input, logits);
+    }
+
+    Result<TokenId> evaluateArgmax(const Graph& graph, const StepInput& input) override {
+        auto executor = executorFor(graph);
+        if (!executor) return executor.error();
+        return (*executor)->runArgmax(input);
+    }
+
+private:
+    Result<GraphExecutor*> executorFor(const Graph& graph) {
         auto it = m_executors.find(graph.tokenCount);
         if (it == m_executors.end()) {
             // First use of this batch size: allocate and record once, replayed from then on.
@@ -81,10 +94,9 @@ public:
             if (!executor) return executor.error();
             it = m_executors.emplace(graph.tokenCount, std::move(*executor)).first;
         }
-        return it->second->run(input, logits);
+        return it->second.get();
     }
 
-private:
     std::shared_ptr<DeviceState> m_state;
     KvCache m_cache;
     RopeTables m_rope;

@@ -1,17 +1,21 @@
-// Whole models on the Vulkan backend against the CPU reference: small llama models generated here
-// with random weights of each type (final logits NMSE <= 1e-3, identical greedy continuations for
-// 32 tokens on F32/F16/Q8_0), and the real stories260K reproducing llama2.c's greedy output.
+// Whole models on the Vulkan backend against the CPU reference: small llama/gemma2 models generated
+// here and make-test-model's qwen2/phi3 (final logits NMSE <= 1e-3, identical greedy continuations
+// for 32 tokens on F32/F16/Q8_0), and the real stories260K reproducing llama2.c's greedy output.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <sstream>
 #include <thread>
 
+#include <unistd.h>
+
 #include "backend.h"
 #include "session.h"
 #include "test_data.h"
+#include "test_model/test_model.h"
 #include "vulkan_test_support.h"
 
 namespace confidant::vktest {
@@ -112,42 +116,54 @@ struct ParityCase {
 
 class ModelParity : public ::testing::TestWithParam<ParityCase> {};
 
+// Feeds the same 21-token prompt (batches of 8, 8 and 5) and 32 greedy steps to both backends:
+// logits within NMSE 1e-3 throughout and, with `exactGreedy`, the same argmax at every step.
+void expectParity(const std::shared_ptr<const Model>& model, bool exactGreedy, uint32_t vocabLimit = 280) {
+    auto gpuBackend = createVulkanBackend(model, {});
+    ASSERT_TRUE(gpuBackend) << gpuBackend.error().message;
+    auto cpuBackend = createCpuBackend(model, 1);
+    auto gpu = Session::create(model, **gpuBackend, 128, 8);
+    auto cpu = Session::create(model, *cpuBackend, 128, 8);
+    auto gpuGreedy = Session::create(model, **gpuBackend, 128, 8);  // picks on the device
+    ASSERT_TRUE(gpu && cpu && gpuGreedy);
+
+    std::vector<TokenId> prompt = {1};
+    for (int i = 0; i < 20; ++i) prompt.push_back(TokenId(3 + (i * 37) % (vocabLimit - 3)));
+    ASSERT_TRUE(gpu->feed(prompt));
+    ASSERT_TRUE(cpu->feed(prompt));
+    auto picked = gpuGreedy->feedGreedy(prompt);
+    ASSERT_TRUE(picked) << picked.error().message;
+    EXPECT_TRUE(allFinite(gpu->logits()));
+    EXPECT_LE(nmse(cpu->logits(), gpu->logits()), 1e-3);
+
+    std::vector<TokenId> fromGpu, fromCpu, onDevice;
+    double worst = 0;
+    for (int step = 0; step < 32; ++step) {
+        fromGpu.push_back(argmax(gpu->logits()));
+        fromCpu.push_back(argmax(cpu->logits()));
+        onDevice.push_back(*picked);
+        // All continue from the CPU's choice so that logits stay comparable after a divergence.
+        ASSERT_TRUE(gpu->feed(std::span(&fromCpu.back(), 1)));
+        ASSERT_TRUE(cpu->feed(std::span(&fromCpu.back(), 1)));
+        picked = gpuGreedy->feedGreedy(std::span(&fromCpu.back(), 1));
+        ASSERT_TRUE(picked) << picked.error().message;
+        worst = std::max(worst, nmse(cpu->logits(), gpu->logits()));
+    }
+    EXPECT_LE(worst, 1e-3);
+    // The device's argmax of the same logits is the host's.
+    EXPECT_EQ(onDevice, fromGpu);
+    if (exactGreedy) {
+        EXPECT_EQ(fromGpu, fromCpu);
+    }
+}
+
 TEST_P(ModelParity, LogitsAndGreedyContinuationMatchTheCpu) {
     CONFIDANT_REQUIRE_GPU();
     const TensorType type = GetParam().type;
     std::vector<uint8_t> storage;
     auto model = makeModel(type, 1000 + uint32_t(type), storage, GetParam().arch);
     ASSERT_TRUE(model);
-    auto gpuBackend = createVulkanBackend(model, {});
-    ASSERT_TRUE(gpuBackend) << gpuBackend.error().message;
-    auto cpuBackend = createCpuBackend(model, 1);
-    auto gpu = Session::create(model, **gpuBackend, 128, 8);
-    auto cpu = Session::create(model, *cpuBackend, 128, 8);
-    ASSERT_TRUE(gpu && cpu);
-
-    // 21 prompt tokens: batches of 8, 8 and 5.
-    std::vector<TokenId> prompt = {1};
-    for (int i = 0; i < 20; ++i) prompt.push_back(TokenId(3 + (i * 37) % 280));
-    ASSERT_TRUE(gpu->feed(prompt));
-    ASSERT_TRUE(cpu->feed(prompt));
-    EXPECT_TRUE(allFinite(gpu->logits()));
-    EXPECT_LE(nmse(cpu->logits(), gpu->logits()), 1e-3);
-
-    const bool exactGreedy = type != TensorType::Q4_0;
-    std::vector<TokenId> fromGpu, fromCpu;
-    double worst = 0;
-    for (int step = 0; step < 32; ++step) {
-        fromGpu.push_back(argmax(gpu->logits()));
-        fromCpu.push_back(argmax(cpu->logits()));
-        // Both continue from the CPU's choice so that logits stay comparable after a divergence.
-        ASSERT_TRUE(gpu->feed(std::span(&fromCpu.back(), 1)));
-        ASSERT_TRUE(cpu->feed(std::span(&fromCpu.back(), 1)));
-        worst = std::max(worst, nmse(cpu->logits(), gpu->logits()));
-    }
-    EXPECT_LE(worst, 1e-3);
-    if (exactGreedy) {
-        EXPECT_EQ(fromGpu, fromCpu);
-    }
+    expectParity(model, type != TensorType::Q4_0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Types, ModelParity,
@@ -155,6 +171,66 @@ INSTANTIATE_TEST_SUITE_P(Types, ModelParity,
                                            ParityCase{TensorType::Q8_0, "llama"}, ParityCase{TensorType::Q4_0, "llama"},
                                            ParityCase{TensorType::F32, "gemma2"}, ParityCase{TensorType::Q8_0, "gemma2"}),
                          [](const auto& info) { return info.param.arch + "_" + std::string(tensorTypeName(info.param.type)); });
+
+struct GeneratedCase {
+    TestArch arch;
+    TestFileType type;
+};
+
+class GeneratedModelParity : public ::testing::TestWithParam<GeneratedCase> {};
+
+// make-test-model's tiny qwen2 (Q/K/V biases, NeoX RoPE) and phi3 (fused QKV and gate|up read
+// through row views) with the stories260K vocabulary.
+TEST_P(GeneratedModelParity, LogitsAndGreedyContinuationMatchTheCpu) {
+    CONFIDANT_REQUIRE_GPU();
+    CONFIDANT_TESTDATA_FILE(vocab, "models/stories260K.gguf");
+    const std::string name = std::string(testArchName(GetParam().arch)) + "-" +
+                             std::string(testFileTypeName(GetParam().type));
+    const std::filesystem::path path = std::filesystem::temp_directory_path() /
+                                       ("confidant-vk-parity-" + std::to_string(::getpid()) + "-" + name + ".gguf");
+    TestModelOptions options;
+    options.arch = GetParam().arch;
+    options.shape = TestShape::Tiny;
+    options.fileType = GetParam().type;
+    options.vocabPath = vocab.string();
+    options.seed = 31;
+    options.threads = 1;
+    auto written = writeTestModel(options, path.string());
+    ASSERT_TRUE(written) << written.error().message;
+    auto model = Model::load(path.string());
+    std::filesystem::remove(path);
+    ASSERT_TRUE(model) << model.error().message;
+    expectParity(*model, true, 512);
+}
+
+INSTANTIATE_TEST_SUITE_P(Architectures, GeneratedModelParity,
+                         ::testing::Values(GeneratedCase{TestArch::Qwen2, TestFileType::F32},
+                                           GeneratedCase{TestArch::Qwen2, TestFileType::Q8_0},
+                                           GeneratedCase{TestArch::Phi3, TestFileType::F32},
+                                           GeneratedCase{TestArch::Phi3, TestFileType::Q8_0}),
+                         [](const auto& info) {
+                             return std::string(testArchName(info.param.arch)) + "_" +
+                                    std::string(testFileTypeName(info.param.type));
+                         });
+
+// Backends without a device argmax (the CPU reference) pick greedily on the host, as the Sampler.
+TEST(ModelParity, CpuBackendFallsBackToAHostArgmax) {
+    std::vector<uint8_t> storage;
+    auto model = makeModel(TensorType::F32, 17, storage);
+    ASSERT_TRUE(model);
+    auto backend = createCpuBackend(model, 1);
+    auto full = Session::create(model, *backend, 64, 4);
+    auto greedy = Session::create(model, *backend, 64, 4);
+    ASSERT_TRUE(full && greedy);
+    std::vector<TokenId> next = {1, 40, 41, 42, 43, 44};
+    for (int step = 0; step < 4; ++step) {
+        ASSERT_TRUE(full->feed(next));
+        auto picked = greedy->feedGreedy(next);
+        ASSERT_TRUE(picked) << picked.error().message;
+        EXPECT_EQ(*picked, argmax(full->logits()));
+        next = {*picked};
+    }
+}
 
 TEST(ModelParity, ContextsOnTwoThreadsShareTheBackend) {
     CONFIDANT_REQUIRE_GPU();

@@ -1,7 +1,9 @@
 // RMSNorm, RoPE, KV store + attention, SwiGLU, add and last-row on the device against cpu_ops,
 // including positions that do not start at zero and grouped-query attention.
+#include <algorithm>
 #include <cmath>
 
+#include "backend.h"
 #include "cpu/cpu_ops.h"
 #include "vulkan_test_support.h"
 
@@ -9,9 +11,25 @@ namespace confidant::vktest {
 namespace {
 
 // Runs `g` (its logits activation is the output) with `inputs` uploaded, returns the output.
+// With `kernels`, the graph is planned with those instead of the device's default configuration.
 std::vector<float> runGraph(Harness& harness, const Graph& g, const std::vector<std::pair<ActivationId, std::vector<float>>>& inputs,
-                            uint32_t start, std::unique_ptr<GraphExecutor>* keep = nullptr) {
-    auto executor = harness.build(g);
+                            uint32_t start, std::unique_ptr<GraphExecutor>* keep = nullptr,
+                            const Kernels* kernels = nullptr) {
+    std::unique_ptr<GraphExecutor> executor;
+    if (kernels) {
+        RopeTables rope;
+        const ExecutorResources resources{*harness.gpu().device, *kernels, *harness.gpu().library, harness.weights(),
+                                          harness.cache(), rope, *harness.gpu().transfer, k_guardWords};
+        auto created = GraphExecutor::create(resources, g);
+        EXPECT_TRUE(created) << created.error().message;
+        if (!created) return {};
+        executor = std::move(*created);
+        for (size_t id = 0; id < g.activations.size(); ++id)
+            harness.upload(*executor, ActivationId(id),
+                           std::vector<float>(size_t(g.activations[id].rows) * g.activations[id].cols, 0.0f));
+    } else {
+        executor = harness.build(g);
+    }
     if (!executor) return {};
     for (const auto& [id, values] : inputs) harness.upload(*executor, id, values);
     const ActivationDesc& out = g.activations[size_t(g.logits)];
@@ -140,42 +158,91 @@ struct AttentionCase {
     uint32_t slidingWindow = 0;
 };
 
-TEST(OpsParity, AttentionOverTheKvCacheInTwoSteps) {
+// Tiled prompt attention and split decode attention under several workgroup shapes: key counts
+// that are not multiples of the key tile or the split, query tiles that do not divide the batch,
+// head sizes that are not multiples of the workgroup, more splits than key tiles.
+TEST(OpsParity, AttentionOverTheKvCacheInSteps) {
     CONFIDANT_REQUIRE_GPU();
-    for (const AttentionCase c : {AttentionCase{4, 2, 8}, AttentionCase{3, 3, 6}, AttentionCase{8, 1, 64},
-                                  AttentionCase{4, 2, 8, 1.5f, 5}}) {
-        const uint32_t kvDim = c.headCountKv * c.headDim, qDim = c.headCount * c.headDim, context = 40;
-        const AttentionParams params{c.headCount, c.headCountKv, c.headDim, 1.0f / std::sqrt(float(c.headDim)),
-                                     c.softCap, c.slidingWindow};
-        Harness harness(2, context, kvDim);
-        cpu::KvLayer reference;
-        reference.keys.assign(size_t(context) * kvDim, 0.0f);
-        reference.values.assign(size_t(context) * kvDim, 0.0f);
-        std::mt19937 random(c.headDim * 3 + c.headCount);
-        cpu::ThreadPool pool(1);
+    struct Shape {
+        uint32_t group, queryTile, splits;
+    };
+    for (const Shape shape : {Shape{8, 8, 1}, Shape{8, 3, 2}, Shape{32, 5, 7}}) {
+        KernelConfig config = KernelConfig::forDevice(*Gpu::instance().device);
+        config.attentionGroup = shape.group;
+        config.attentionQueryTile = shape.queryTile;
+        config.attentionSplits = shape.splits;
+        auto kernels = Kernels::create(*Gpu::instance().library, config, {});
+        ASSERT_TRUE(kernels) << kernels.error().message;
+        for (const AttentionCase c : {AttentionCase{4, 2, 8}, AttentionCase{3, 3, 6}, AttentionCase{8, 1, 64},
+                                      AttentionCase{2, 1, 130}, AttentionCase{4, 2, 10, 1.5f, 5}}) {
+            const uint32_t kvDim = c.headCountKv * c.headDim, qDim = c.headCount * c.headDim, context = 64;
+            const AttentionParams params{c.headCount, c.headCountKv, c.headDim, 1.0f / std::sqrt(float(c.headDim)),
+                                         c.softCap, c.slidingWindow};
+            Harness harness(2, context, kvDim);
+            cpu::KvLayer reference;
+            reference.keys.assign(size_t(context) * kvDim, 0.0f);
+            reference.values.assign(size_t(context) * kvDim, 0.0f);
+            std::mt19937 random(c.headDim * 3 + c.headCount);
+            cpu::ThreadPool pool(1);
 
-        // A prompt batch of 13 tokens at position 0, then 3 more at position 13, then 1 at 16.
-        uint32_t start = 0;
-        for (const uint32_t rows : {13u, 3u, 1u}) {
-            Graph g;
-            g.tokenCount = rows;
-            const ActivationId q = g.addActivation("q", rows, qDim), k = g.addActivation("k", rows, kvDim);
-            const ActivationId v = g.addActivation("v", rows, kvDim), out = g.addActivation("out", rows, qDim);
-            g.ops.push_back({.kind = OpKind::StoreKv, .a = k, .b = v, .layer = 1});
-            g.ops.push_back({.kind = OpKind::Attention, .dst = out, .a = q, .layer = 1, .attention = params});
-            g.logits = out;
-            const auto inQ = randomFloats(size_t(rows) * qDim, random, 2.0f);
-            const auto inK = randomFloats(size_t(rows) * kvDim, random, 2.0f);
-            const auto inV = randomFloats(size_t(rows) * kvDim, random);
-            const auto actual = runGraph(harness, g, {{q, inQ}, {k, inK}, {v, inV}}, start);
+            // A prompt batch of 13 tokens at position 0, 3 more at 13, 1 at 16, 21 at 17, 1 at 38.
+            uint32_t start = 0;
+            for (const uint32_t rows : {13u, 3u, 1u, 21u, 1u}) {
+                Graph g;
+                g.tokenCount = rows;
+                const ActivationId q = g.addActivation("q", rows, qDim), k = g.addActivation("k", rows, kvDim);
+                const ActivationId v = g.addActivation("v", rows, kvDim), out = g.addActivation("out", rows, qDim);
+                g.ops.push_back({.kind = OpKind::StoreKv, .a = k, .b = v, .layer = 1});
+                g.ops.push_back({.kind = OpKind::Attention, .dst = out, .a = q, .layer = 1, .attention = params});
+                g.logits = out;
+                const auto inQ = randomFloats(size_t(rows) * qDim, random, 2.0f);
+                const auto inK = randomFloats(size_t(rows) * kvDim, random, 2.0f);
+                const auto inV = randomFloats(size_t(rows) * kvDim, random);
+                const auto actual = runGraph(harness, g, {{q, inQ}, {k, inK}, {v, inV}}, start, nullptr, &*kernels);
 
-            std::vector<float> expected(size_t(rows) * qDim);
-            cpu::storeKv(reference, kvDim, inK.data(), inV.data(), rows, start);
-            cpu::attention(inQ.data(), rows, start, reference, params, expected.data(), pool);
-            EXPECT_LE(nmse(expected, actual), 5e-4) << c.headCount << "/" << c.headCountKv << " heads, start " << start;
-            EXPECT_TRUE(allFinite(actual));
-            start += rows;
+                std::vector<float> expected(size_t(rows) * qDim);
+                cpu::storeKv(reference, kvDim, inK.data(), inV.data(), rows, start);
+                cpu::attention(inQ.data(), rows, start, reference, params, expected.data(), pool);
+                EXPECT_LE(nmse(expected, actual), 5e-4)
+                    << c.headCount << "/" << c.headCountKv << " heads of " << c.headDim << ", start " << start
+                    << ", group " << shape.group << ", query tile " << shape.queryTile << ", splits " << shape.splits;
+                EXPECT_TRUE(allFinite(actual));
+                start += rows;
+            }
         }
+    }
+}
+
+// The device's greedy pick equals the host's on the same logits: the last row only, ties going to
+// the lowest id, a vocabulary that is not a multiple of the workgroup.
+TEST(OpsParity, ArgmaxOfTheLastRowMatchesTheHost) {
+    CONFIDANT_REQUIRE_GPU();
+    const uint32_t rows = 2, vocab = 50257;
+    std::mt19937 random(5);
+    for (const uint32_t tie : {7u, 30000u, vocab - 1}) {
+        Harness harness;
+        Graph g;
+        g.tokenCount = rows;
+        const ActivationId in = g.addActivation("in", rows, vocab), out = g.addActivation("out", rows, vocab);
+        g.ops.push_back({.kind = OpKind::Scale, .dst = out, .a = in, .scalar = 1.0f});
+        g.logits = out;
+        auto values = randomFloats(size_t(rows) * vocab, random, 4.0f);
+        values[123] = 9.0f;                         // the first row's maximum: ignored
+        values[vocab + tie] = 5.0f;                 // the last row's, twice
+        values[vocab + (tie * 3 + 11) % vocab] = 5.0f;
+        auto executor = harness.build(g);
+        ASSERT_TRUE(executor);
+        harness.upload(*executor, in, values);
+        const std::vector<TokenId> tokens(rows, 0);
+        auto picked = executor->runArgmax({tokens, 0});
+        ASSERT_TRUE(picked) << picked.error().message;
+        const TokenId expected = BackendContext::greedyArgmax(std::span(values).subspan(vocab));
+        EXPECT_EQ(*picked, expected);
+        EXPECT_EQ(*picked, TokenId(std::min(tie, (tie * 3 + 11) % vocab)));
+        // The logits path still works after the argmax one on the same recording.
+        std::vector<float> logits(size_t(rows) * vocab);
+        ASSERT_TRUE(executor->run({tokens, 0}, logits));
+        EXPECT_EQ(logits, values);
     }
 }
 
