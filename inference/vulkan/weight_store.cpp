@@ -38,21 +38,24 @@ void repackQ3_K(const uint8_t* block, uint8_t* out) {
 }
 
 // One Q6_K super-block (210 bytes) regrouped per 32-element piece as weights_k.glsl reads it: 52
-// words of nibbles, high bits and sub-scales (d goes to the scales region separately).
+// words of nibbles, high bits and sub-scales (d goes to the scales region separately). Piece j
+// holds elements 32j..32j+31: half h = j/4 of the block, quarter k = j%4 of that half.
 void repackQ6_K(const uint8_t* block, uint8_t* out) {
-    uint8_t q[256];
-    for (int e = 0; e < 256; ++e) {
-        const int h = e / 128, k = (e % 128) / 32, l = e % 32;
-        const uint8_t lowByte = block[64 * h + l + 32 * (k & 1)];
-        const int low = k < 2 ? (lowByte & 0x0F) : (lowByte >> 4);
-        const int high = (block[128 + 32 * h + l] >> (2 * k)) & 3;
-        q[e] = uint8_t(low | high << 4);
-    }
-    uint32_t words[52] = {};
+    uint32_t words[52];
     for (int j = 0; j < 8; ++j) {
-        for (int n = 0; n < 32; ++n) {
-            words[6 * j + n / 8] |= uint32_t(q[32 * j + n] & 0x0F) << (4 * (n % 8));
-            words[6 * j + 4 + n / 16] |= uint32_t(q[32 * j + n] >> 4) << (2 * (n % 16));
+        const int h = j / 4, k = j % 4;
+        const uint8_t* low = block + 64 * h + 32 * (k & 1);
+        const uint8_t* high = block + 128 + 32 * h;
+        const int lowShift = k < 2 ? 0 : 4, highShift = 2 * k;
+        for (int w = 0; w < 4; ++w) {
+            uint32_t word = 0;
+            for (int n = 0; n < 8; ++n) word |= uint32_t((low[8 * w + n] >> lowShift) & 0x0F) << (4 * n);
+            words[6 * j + w] = word;
+        }
+        for (int w = 0; w < 2; ++w) {
+            uint32_t word = 0;
+            for (int n = 0; n < 16; ++n) word |= uint32_t((high[16 * w + n] >> highShift) & 3) << (2 * n);
+            words[6 * j + 4 + w] = word;
         }
     }
     std::memcpy(words + 48, block + 192, 16);
@@ -138,6 +141,11 @@ uint32_t rowsPerChunk(TensorType type, uint32_t rowLength, uint64_t maxRange) {
     return uint32_t(std::max<uint64_t>(1, (maxRange - 4) / perRow));
 }
 
+template <uint32_t DataBytes, uint32_t CopyFrom, uint32_t BlockBytes>
+void copyBlocks(const uint8_t* source, uint64_t blocks, uint8_t* out) {
+    for (uint64_t b = 0; b < blocks; ++b) std::memcpy(out + b * DataBytes, source + b * BlockBytes + CopyFrom, DataBytes);
+}
+
 // Writes rows [rowBegin, rowBegin+rows) of `t` in the device layout of weights*.glsl to `out`.
 void repack(const GgufTensorInfo& t, uint32_t rowBegin, uint32_t rows, uint8_t* out) {
     const uint32_t rowLength = uint32_t(t.dims[0]);
@@ -156,11 +164,19 @@ void repack(const GgufTensorInfo& t, uint32_t rowBegin, uint32_t rows, uint8_t* 
     const uint32_t blockBytes = traitsOf(t.type).blockBytes;
     const uint64_t blocks = uint64_t(rows) * (rowLength / traitsOf(t.type).blockSize);
     uint8_t* scales = out + blocks * layout.dataBytes;
-    for (uint64_t b = 0; b < blocks; ++b) {
-        const uint8_t* block = source + b * blockBytes;
-        if (layout.scaleAt >= 0) std::memcpy(scales + b * 2, block + layout.scaleAt, 2);
-        if (layout.repack) layout.repack(block, out + b * layout.dataBytes);
-        else std::memcpy(out + b * layout.dataBytes, block + layout.copyFrom, layout.dataBytes);
+    if (layout.scaleAt >= 0)
+        for (uint64_t b = 0; b < blocks; ++b) std::memcpy(scales + b * 2, source + b * blockBytes + layout.scaleAt, 2);
+    switch (t.type) {  // sizes known at compile time: inlined copies, not a library call per block
+        case TensorType::Q4_0:
+        case TensorType::IQ4_NL: copyBlocks<16, 2, 18>(source, blocks, out); break;
+        case TensorType::Q5_0: copyBlocks<20, 2, 22>(source, blocks, out); break;
+        case TensorType::Q8_0: copyBlocks<32, 2, 34>(source, blocks, out); break;
+        default:
+            for (uint64_t b = 0; b < blocks; ++b) {
+                const uint8_t* block = source + b * blockBytes;
+                if (layout.repack) layout.repack(block, out + b * layout.dataBytes);
+                else std::memcpy(out + b * layout.dataBytes, block + layout.copyFrom, layout.dataBytes);
+            }
     }
     if (layout.scaleAt >= 0 && blocks % 2) std::memset(scales + blocks * 2, 0, 2);
 }
