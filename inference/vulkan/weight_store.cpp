@@ -327,12 +327,12 @@ Result<void> WeightStore::queueMatrix(const GgufTensorInfo& t, Transfer& transfe
         chunk.scaleOffset = uint32_t(rowDataBytes(t.type, m.rowLength) * chunk.rows / 4);
         const uint64_t chunkSize = chunkBytes(t.type, m.rowLength, chunk.rows);
         auto buffer = Buffer::create(m_device, chunkSize, MemoryKind::DeviceLocal, "the weights of '" + t.name + "'");
-        Result<void> queued = buffer ? Result<void>() : Result<void>(buffer.error());
-        if (buffer) {
-            chunk.buffer = std::move(*buffer);
-            queued = queueChunk(t, chunk, transfer);
+        if (!buffer) {
+            (void)transfer.finish();  // before this matrix's chunks are freed
+            return buffer.error();
         }
-        if (!queued) {
+        chunk.buffer = std::move(*buffer);
+        if (auto queued = queueChunk(t, chunk, transfer); !queued) {
             (void)transfer.finish();  // before this matrix's chunks are freed
             return makeError("uploading '" + t.name + "': " + queued.error().message);
         }

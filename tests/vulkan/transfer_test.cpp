@@ -56,6 +56,19 @@ TEST(Transfer, RefusesPiecesLargerThanASlot) {
     EXPECT_NE(queued.error().message.find("does not fit the staging slots"), std::string::npos) << queued.error().message;
 }
 
+TEST(Transfer, StagingThatCannotBeAllocatedIsAnErrorAndTheRingStaysUsable) {
+    CONFIDANT_REQUIRE_GPU();
+    Transfer huge = smallRing(VkDeviceSize(1) << 40);  // 1 TiB a slot: no device has that to map
+    Buffer buffer = deviceBuffer(64);
+    const std::vector<uint8_t> bytes = randomBytes(64, 4);
+    auto uploaded = huge.upload(buffer, bytes);
+    ASSERT_FALSE(uploaded);
+    EXPECT_NE(uploaded.error().message.find("staging buffer"), std::string::npos) << uploaded.error().message;
+    Transfer fine = smallRing(4096);
+    ASSERT_TRUE(fine.upload(buffer, bytes));
+    EXPECT_EQ(downloadAll(buffer), bytes);
+}
+
 TEST(Transfer, UploadsFromTwoThreadsThroughOneRingStayApart) {
     CONFIDANT_REQUIRE_GPU();
     Transfer transfer = smallRing(1024, 2);
