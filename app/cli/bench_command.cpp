@@ -246,7 +246,8 @@ int runBench(Arguments& args) {
     std::optional<LoadResult> load;
     if (measureLoadAlone) {
 #if defined(CONFIDANT_HAS_VULKAN)
-        const uint64_t slotBytes = stagingMiB->has_value() ? uint64_t(**stagingMiB) << 20 : vulkan::Transfer::k_defaultSlotBytes;
+        const uint64_t slotBytes =
+            stagingMiB->has_value() ? uint64_t(**stagingMiB) << 20 : vulkan::Transfer::k_defaultSlotBytes;
         auto measured = measureLoad(**model, deviceIndex, cold, slotBytes,
                                     uint32_t(stagingSlots->value_or(vulkan::Transfer::k_defaultSlots)));
         if (!measured) return fail("measuring the load: " + measured.error().message);

@@ -81,7 +81,8 @@ struct Transfer::Ring {
         fill(static_cast<uint8_t*>(s.staging.mapped()) + s.used);
         std::vector<VkBufferCopy> regions(copies.begin(), copies.end());
         for (VkBufferCopy& region : regions) region.srcOffset += s.used;
-        if (!regions.empty()) vkCmdCopyBuffer(s.recording, s.staging.get(), dst.get(), uint32_t(regions.size()), regions.data());
+        if (!regions.empty())
+            vkCmdCopyBuffer(s.recording, s.staging.get(), dst.get(), uint32_t(regions.size()), regions.data());
         s.used += (size + 15) / 16 * 16;
         return {};
     }

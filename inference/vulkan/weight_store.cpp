@@ -143,7 +143,8 @@ uint32_t rowsPerChunk(TensorType type, uint32_t rowLength, uint64_t maxRange) {
 
 template <uint32_t DataBytes, uint32_t CopyFrom, uint32_t BlockBytes>
 void copyBlocks(const uint8_t* source, uint64_t blocks, uint8_t* out) {
-    for (uint64_t b = 0; b < blocks; ++b) std::memcpy(out + b * DataBytes, source + b * BlockBytes + CopyFrom, DataBytes);
+    for (uint64_t b = 0; b < blocks; ++b)
+        std::memcpy(out + b * DataBytes, source + b * BlockBytes + CopyFrom, DataBytes);
 }
 
 // Writes rows [rowBegin, rowBegin+rows) of `t` in the device layout of weights*.glsl to `out`.
@@ -217,10 +218,11 @@ Result<void> queueChunk(const GgufTensorInfo& t, const WeightChunk& chunk, Trans
         VkBufferCopy copies[2] = {{0, done * data, rows * data},
                                   {rows * data, scalesAt + done * scales, rows * scales + (last ? pad : 0)}};
         const uint32_t copyCount = copies[1].size ? 2 : 1;
-        auto queued = transfer.enqueue(chunk.buffer, rows * (data + scales) + 4, {copies, copyCount}, [&](uint8_t* out) {
+        const auto fill = [&](uint8_t* out) {
             repack(t, chunk.rowBegin + done, rows, out);
             if (last && pad) std::memset(out + rows * (data + scales), 0, pad);
-        });
+        };
+        auto queued = transfer.enqueue(chunk.buffer, rows * (data + scales) + 4, {copies, copyCount}, fill);
         if (!queued) return queued;
         done += rows;
     }

@@ -53,7 +53,8 @@ TEST(Transfer, RefusesPiecesLargerThanASlot) {
     const VkBufferCopy region{0, 0, 512};
     auto queued = transfer.enqueue(buffer, 512, {&region, 1}, [](uint8_t*) {});
     ASSERT_FALSE(queued);
-    EXPECT_NE(queued.error().message.find("does not fit the staging slots"), std::string::npos) << queued.error().message;
+    EXPECT_NE(queued.error().message.find("does not fit the staging slots"), std::string::npos)
+        << queued.error().message;
 }
 
 TEST(Transfer, StagingThatCannotBeAllocatedIsAnErrorAndTheRingStaysUsable) {
