@@ -1,13 +1,19 @@
 // `confidant-cli bench`: prompt-processing (pp) and generation (tg) speed of a model on one or more
 // backends, with the spread over repetitions, time to first token, the effective bandwidth of
-// generation (weight bytes read per token x tokens/s), the device and the memory it uses.
+// generation (weight bytes read per token x tokens/s), the device and the memory it uses, and how
+// long loading takes; with --load, the weights upload alone beside a plain read of the same file.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <random>
+#include <set>
 #include <sstream>
 
 #include "cli/commands.h"
@@ -15,6 +21,7 @@
 
 #if defined(CONFIDANT_HAS_VULKAN)
 #include "vulkan/memory_plan.h"
+#include "vulkan/weight_store.h"
 #endif
 
 namespace confidant::cli {
@@ -44,7 +51,87 @@ struct BenchResult {
     double ppCpuPerToken = 0, tgCpuPerToken = 0;
     double bandwidth = 0;       // bytes/s during generation
     uint64_t memoryBytes = 0;   // what the backend holds for this model and context
+    double loadSeconds = 0;     // creating the backend: device, pipelines, weights
 };
+
+// --load: the weights upload measured on its own, beside a plain sequential read of the file.
+struct LoadResult {
+    bool cold = false;          // the file was evicted from the page cache before each measurement
+    uint64_t fileBytes = 0;
+    double readSeconds = 0;
+    uint64_t weightBytes = 0;   // bytes of the tensors uploaded, as stored in the file
+    double uploadSeconds = 0;
+    double uploadCpuSeconds = 0;  // process CPU time (all threads, lavapipe's included)
+    uint64_t stagingBytes = 0;  // per slot
+    uint32_t stagingSlots = 0;
+};
+
+double megabytesPerSecond(uint64_t bytes, double seconds) { return seconds > 0 ? double(bytes) / 1e6 / seconds : 0; }
+
+#if defined(CONFIDANT_HAS_VULKAN)
+// Drops the file's pages from the page cache (those not mapped by a process), so that the next read
+// comes from the disk.
+Result<void> evict(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return makeError("cannot open '" + path + "'");
+    const int advised = ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+    ::close(fd);
+    if (advised != 0) return makeError("cannot evict '" + path + "' from the page cache");
+    return {};
+}
+
+// Reads the whole file sequentially into a buffer: the pace of the disk (or of the page cache).
+Result<double> readSeconds(const std::string& path, uint64_t& bytes) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return makeError("cannot open '" + path + "'");
+    std::vector<char> buffer(size_t(8) << 20);
+    bytes = 0;
+    const auto start = Clock::now();
+    for (ssize_t n; (n = ::read(fd, buffer.data(), buffer.size())) != 0;) {
+        if (n < 0) {
+            ::close(fd);
+            return makeError("cannot read '" + path + "'");
+        }
+        bytes += uint64_t(n);
+    }
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    ::close(fd);
+    return seconds;
+}
+
+// Uploads every weight of the model as the Vulkan backend does at load, timing only the upload.
+Result<LoadResult> measureLoad(const Model& model, int deviceIndex, bool cold, uint64_t slotBytes, uint32_t slots) {
+    LoadResult result;
+    result.cold = cold;
+    const std::string& path = model.file().path();
+    if (cold)
+        if (auto evicted = evict(path); !evicted) return evicted.error();
+    auto read = readSeconds(path, result.fileBytes);
+    if (!read) return read.error();
+    result.readSeconds = *read;
+
+    auto device = vulkan::Device::create(deviceIndex);
+    if (!device) return device.error();
+    auto transfer = vulkan::Transfer::create(**device, slotBytes, slots);
+    if (!transfer) return transfer.error();
+    result.stagingBytes = transfer->slotBytes();
+    result.stagingSlots = slots;
+    const Graph graph = model.buildGraph(1);
+    std::set<const GgufTensorInfo*> tensors;
+    for (const Op& op : graph.ops) tensors.insert({op.weight, op.bias});
+    tensors.erase(nullptr);
+    for (const GgufTensorInfo* t : tensors) result.weightBytes += t->byteSize;
+    if (cold)
+        if (auto evicted = evict(path); !evicted) return evicted.error();
+    vulkan::WeightStore weights(**device);
+    const auto start = Clock::now();
+    const std::clock_t cpuStart = std::clock();
+    if (auto added = weights.addWeights(graph, *transfer); !added) return added.error();
+    result.uploadSeconds = std::chrono::duration<double>(Clock::now() - start).count();
+    result.uploadCpuSeconds = double(std::clock() - cpuStart) / CLOCKS_PER_SEC;
+    return result;
+}
+#endif
 
 // Bytes of weights one generated token reads: every matrix once, plus one embedding row.
 uint64_t weightBytesPerToken(const Model& model) {
@@ -141,6 +228,12 @@ int runBench(Arguments& args) {
     auto device = args.integer({"--device"}, 0, 1 << 16);
     if (!device) return fail(device.error().message);
     const bool json = args.flag({"--json"});
+    const bool measureLoadAlone = args.flag({"--load"});
+    const bool cold = args.flag({"--cold"});
+    auto stagingMiB = args.integer({"--staging-mib"}, 1, 4096);
+    if (!stagingMiB) return fail(stagingMiB.error().message);
+    auto stagingSlots = args.integer({"--staging-slots"}, 1, 64);
+    if (!stagingSlots) return fail(stagingSlots.error().message);
     auto model = loadModelOption(args);
     if (!model) return fail(model.error().message);
     auto positionals = args.positionals();
@@ -149,13 +242,31 @@ int runBench(Arguments& args) {
 
     const uint32_t p = uint32_t(promptTokens->value_or(512)), n = uint32_t(generated->value_or(128));
     const uint32_t r = uint32_t(reps->value_or(3));
+    const int deviceIndex = device->has_value() ? int(**device) : -1;
+    std::optional<LoadResult> load;
+    if (measureLoadAlone) {
+#if defined(CONFIDANT_HAS_VULKAN)
+        const uint64_t slotBytes =
+            stagingMiB->has_value() ? uint64_t(**stagingMiB) << 20 : vulkan::Transfer::k_defaultSlotBytes;
+        auto measured = measureLoad(**model, deviceIndex, cold, slotBytes,
+                                    uint32_t(stagingSlots->value_or(vulkan::Transfer::k_defaultSlots)));
+        if (!measured) return fail("measuring the load: " + measured.error().message);
+        load = *measured;
+#else
+        (void)cold;
+        return fail("--load measures the Vulkan weights upload, and this build has no Vulkan backend");
+#endif
+    }
     std::vector<BenchResult> results;
     std::stringstream names(backends->value_or("vulkan"));
     for (std::string name; std::getline(names, name, ',');) {
-        auto backend = makeBackend(name, *model, unsigned(threads->value_or(0)), device->has_value() ? int(**device) : -1);
+        const auto start = Clock::now();
+        auto backend = makeBackend(name, *model, unsigned(threads->value_or(0)), deviceIndex);
         if (!backend) return fail(backend.error().message);
+        const double loadSeconds = std::chrono::duration<double>(Clock::now() - start).count();
         auto result = benchOne(*model, **backend, p, n, r);
         if (!result) return fail(name + ": " + result.error().message);
+        result->loadSeconds = loadSeconds;
         results.push_back(std::move(*result));
     }
 
@@ -168,18 +279,37 @@ int runBench(Arguments& args) {
                            {"pp_stddev", b.pp.stddev}, {"tg_tokens_per_second", b.tg.mean}, {"tg_stddev", b.tg.stddev},
                            {"time_to_first_token_ms", b.ttft.mean}, {"generation_bandwidth_gb_per_second", b.bandwidth / 1e9},
                            {"memory_bytes", b.memoryBytes}, {"pp_cpu_seconds_per_token", b.ppCpuPerToken},
-                           {"tg_cpu_seconds_per_token", b.tgCpuPerToken}});
+                           {"tg_cpu_seconds_per_token", b.tgCpuPerToken}, {"load_seconds", b.loadSeconds}});
+        if (load)  // per model, not per backend: repeated in each entry so that entries stay alike
+            for (auto& entry : out)
+                entry["weights_upload"] = {{"cold", load->cold}, {"file_bytes", load->fileBytes},
+                                           {"file_read_seconds", load->readSeconds},
+                                           {"file_read_mb_per_second", megabytesPerSecond(load->fileBytes, load->readSeconds)},
+                                           {"weight_bytes", load->weightBytes}, {"upload_seconds", load->uploadSeconds},
+                                           {"upload_cpu_seconds", load->uploadCpuSeconds},
+                                           {"upload_mb_per_second", megabytesPerSecond(load->weightBytes, load->uploadSeconds)},
+                                           {"staging_slot_bytes", load->stagingBytes}, {"staging_slots", load->stagingSlots}};
         std::printf("%s\n", out.dump(2).c_str());
         return 0;
     }
     std::printf("model: %s, %u reps\n", modelName.c_str(), r);
     std::printf("| backend | device | pp%u tok/s | tg%u tok/s | time to first token ms | tg bandwidth GB/s | memory MiB "
-                "| CPU s/token pp, tg |\n", p, n);
-    std::printf("|---|---|---|---|---|---|---|---|\n");
+                "| CPU s/token pp, tg | load s |\n", p, n);
+    std::printf("|---|---|---|---|---|---|---|---|---|\n");
     for (const auto& b : results)
-        std::printf("| %s | %s | %.2f ± %.2f | %.2f ± %.2f | %.1f ± %.1f | %.2f | %llu | %.4f, %.4f |\n", b.backend.c_str(),
-                    b.device.c_str(), b.pp.mean, b.pp.stddev, b.tg.mean, b.tg.stddev, b.ttft.mean, b.ttft.stddev,
-                    b.bandwidth / 1e9, (unsigned long long)(b.memoryBytes >> 20), b.ppCpuPerToken, b.tgCpuPerToken);
+        std::printf("| %s | %s | %.2f ± %.2f | %.2f ± %.2f | %.1f ± %.1f | %.2f | %llu | %.4f, %.4f | %.2f |\n",
+                    b.backend.c_str(), b.device.c_str(), b.pp.mean, b.pp.stddev, b.tg.mean, b.tg.stddev, b.ttft.mean,
+                    b.ttft.stddev, b.bandwidth / 1e9, (unsigned long long)(b.memoryBytes >> 20), b.ppCpuPerToken,
+                    b.tgCpuPerToken, b.loadSeconds);
+    if (load) {
+        std::printf("\n| model load (%s page cache) | MB | s | MB/s | CPU s |\n|---|---|---|---|---|\n",
+                    load->cold ? "cold" : "warm");
+        std::printf("| plain sequential read of the file | %.1f | %.3f | %.1f | |\n", double(load->fileBytes) / 1e6,
+                    load->readSeconds, megabytesPerSecond(load->fileBytes, load->readSeconds));
+        std::printf("| Vulkan weights upload (%u staging slots of %llu MiB) | %.1f | %.3f | %.1f | %.3f |\n",
+                    load->stagingSlots, (unsigned long long)(load->stagingBytes >> 20), double(load->weightBytes) / 1e6,
+                    load->uploadSeconds, megabytesPerSecond(load->weightBytes, load->uploadSeconds), load->uploadCpuSeconds);
+    }
     return 0;
 }
 

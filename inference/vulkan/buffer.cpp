@@ -1,5 +1,5 @@
 // Buffer allocation (one allocation per buffer; large tensors are split by the weight store so
-// that no buffer exceeds maxStorageBufferRange) and blocking submissions.
+// that no buffer exceeds maxStorageBufferRange) and one-shot submissions.
 #include "vulkan/buffer.h"
 
 namespace confidant::inference::vulkan {
@@ -83,32 +83,39 @@ Result<OneShotCommands> OneShotCommands::create(const Device& device) {
     return c;
 }
 
-Result<void> OneShotCommands::begin(VkCommandBuffer& cb) {
+Result<VkCommandBuffer> OneShotCommands::begin() {
     vkResetCommandPool(m_device->get(), m_pool.get(), 0);
     VkCommandBufferAllocateInfo allocate{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
     allocate.commandPool = m_pool.get();
     allocate.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
     allocate.commandBufferCount = 1;
+    VkCommandBuffer cb = VK_NULL_HANDLE;
     if (VkResult r = vkAllocateCommandBuffers(m_device->get(), &allocate, &cb); r != VK_SUCCESS)
         return vkError("allocating a command buffer", r);
     VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
     begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
     if (VkResult r = vkBeginCommandBuffer(cb, &begin); r != VK_SUCCESS) return vkError("recording commands", r);
-    return {};
+    return cb;
 }
 
-Result<void> OneShotCommands::submitAndWait(VkCommandBuffer cb) {
+Result<void> OneShotCommands::submit(VkCommandBuffer cb) {
     if (VkResult r = vkEndCommandBuffer(cb); r != VK_SUCCESS) return vkError("recording commands", r);
     VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
     submit.commandBufferCount = 1;
     submit.pCommandBuffers = &cb;
     VkFence fence = m_fence.get();
     vkResetFences(m_device->get(), 1, &fence);
-    {
-        const std::lock_guard lock(m_device->queueMutex());
-        if (VkResult r = vkQueueSubmit(m_device->queue(), 1, &submit, fence); r != VK_SUCCESS)
-            return vkError("submitting work to the device", r);
-    }
+    const std::lock_guard lock(m_device->queueMutex());
+    if (VkResult r = vkQueueSubmit(m_device->queue(), 1, &submit, fence); r != VK_SUCCESS)
+        return vkError("submitting work to the device", r);
+    m_pending = true;
+    return {};
+}
+
+Result<void> OneShotCommands::wait() {
+    if (!m_pending) return {};
+    m_pending = false;  // on failure too: the device is lost, waiting again would not help
+    VkFence fence = m_fence.get();
     if (VkResult r = vkWaitForFences(m_device->get(), 1, &fence, VK_TRUE, UINT64_MAX); r != VK_SUCCESS)
         return vkError("waiting for the device", r);
     return {};

@@ -35,26 +35,33 @@ private:
     bool m_coherent = true;
 };
 
-// A command pool and fence for work the host waits on at once (weight uploads, tests).
+// A command pool and fence for one command buffer at a time: recorded, submitted, waited on (weight
+// uploads through the staging ring, tests). Not thread-safe; its owner serialises the calls.
 class OneShotCommands {
 public:
     static Result<OneShotCommands> create(const Device& device);
     // Records with `record` into a fresh command buffer, submits, and waits.
     template <typename F>
     Result<void> run(F&& record) {
-        VkCommandBuffer cb = VK_NULL_HANDLE;
-        if (auto begun = begin(cb); !begun) return begun;
-        record(cb);
-        return submitAndWait(cb);
+        auto cb = begin();
+        if (!cb) return cb.error();
+        record(*cb);
+        if (auto submitted = submit(*cb); !submitted) return submitted;
+        return wait();
     }
+    // A fresh command buffer, recording (the previous one must be waited on).
+    Result<VkCommandBuffer> begin();
+    // Ends and submits `cb` with the fence; returns without waiting.
+    Result<void> submit(VkCommandBuffer cb);
+    // Waits for the last submission (returns at once when nothing was submitted since).
+    Result<void> wait();
+    bool pending() const { return m_pending; }
 
 private:
-    Result<void> begin(VkCommandBuffer& cb);
-    Result<void> submitAndWait(VkCommandBuffer cb);
-
     const Device* m_device = nullptr;
     CommandPoolHandle m_pool;
     FenceHandle m_fence;
+    bool m_pending = false;
 };
 
 }  // namespace confidant::inference::vulkan

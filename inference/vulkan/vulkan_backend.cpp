@@ -165,13 +165,7 @@ Result<std::unique_ptr<Backend>> createVulkanBackend(std::shared_ptr<const Model
     state->transfer = std::move(*transfer);
 
     state->weights = std::make_unique<WeightStore>(*state->device);
-    for (const Op& op : graph.ops) {
-        Result<void> added;
-        if (op.kind == OpKind::Embed || op.kind == OpKind::MatMul) added = state->weights->addMatrix(*op.weight, *state->transfer);
-        else if (op.weight) added = state->weights->addVector(*op.weight, *state->transfer);
-        if (added && op.bias) added = state->weights->addVector(*op.bias, *state->transfer);
-        if (!added) return added.error();
-    }
+    if (auto added = state->weights->addWeights(graph, *state->transfer); !added) return added.error();
     state->transfer->releaseStaging();
     return std::unique_ptr<Backend>(std::make_unique<VulkanBackend>(std::move(state)));
 }

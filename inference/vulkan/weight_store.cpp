@@ -1,9 +1,14 @@
-// Repacking weights into the device layouts and uploading them chunk by chunk.
+// Repacking weights into the device layouts and uploading them chunk by chunk, each chunk in groups
+// of rows that fit a staging slot.
 #include "vulkan/weight_store.h"
 
 #include <algorithm>
 #include <cstring>
 #include <optional>
+#if __has_include(<sys/mman.h>)
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
 
 namespace confidant::inference::vulkan {
 namespace {
@@ -33,21 +38,24 @@ void repackQ3_K(const uint8_t* block, uint8_t* out) {
 }
 
 // One Q6_K super-block (210 bytes) regrouped per 32-element piece as weights_k.glsl reads it: 52
-// words of nibbles, high bits and sub-scales (d goes to the scales region separately).
+// words of nibbles, high bits and sub-scales (d goes to the scales region separately). Piece j
+// holds elements 32j..32j+31: half h = j/4 of the block, quarter k = j%4 of that half.
 void repackQ6_K(const uint8_t* block, uint8_t* out) {
-    uint8_t q[256];
-    for (int e = 0; e < 256; ++e) {
-        const int h = e / 128, k = (e % 128) / 32, l = e % 32;
-        const uint8_t lowByte = block[64 * h + l + 32 * (k & 1)];
-        const int low = k < 2 ? (lowByte & 0x0F) : (lowByte >> 4);
-        const int high = (block[128 + 32 * h + l] >> (2 * k)) & 3;
-        q[e] = uint8_t(low | high << 4);
-    }
-    uint32_t words[52] = {};
+    uint32_t words[52];
     for (int j = 0; j < 8; ++j) {
-        for (int n = 0; n < 32; ++n) {
-            words[6 * j + n / 8] |= uint32_t(q[32 * j + n] & 0x0F) << (4 * (n % 8));
-            words[6 * j + 4 + n / 16] |= uint32_t(q[32 * j + n] >> 4) << (2 * (n % 16));
+        const int h = j / 4, k = j % 4;
+        const uint8_t* low = block + 64 * h + 32 * (k & 1);
+        const uint8_t* high = block + 128 + 32 * h;
+        const int lowShift = k < 2 ? 0 : 4, highShift = 2 * k;
+        for (int w = 0; w < 4; ++w) {
+            uint32_t word = 0;
+            for (int n = 0; n < 8; ++n) word |= uint32_t((low[8 * w + n] >> lowShift) & 0x0F) << (4 * n);
+            words[6 * j + w] = word;
+        }
+        for (int w = 0; w < 2; ++w) {
+            uint32_t word = 0;
+            for (int n = 0; n < 16; ++n) word |= uint32_t((high[16 * w + n] >> highShift) & 3) << (2 * n);
+            words[6 * j + 4 + w] = word;
         }
     }
     std::memcpy(words + 48, block + 192, 16);
@@ -133,6 +141,12 @@ uint32_t rowsPerChunk(TensorType type, uint32_t rowLength, uint64_t maxRange) {
     return uint32_t(std::max<uint64_t>(1, (maxRange - 4) / perRow));
 }
 
+template <uint32_t DataBytes, uint32_t CopyFrom, uint32_t BlockBytes>
+void copyBlocks(const uint8_t* source, uint64_t blocks, uint8_t* out) {
+    for (uint64_t b = 0; b < blocks; ++b)
+        std::memcpy(out + b * DataBytes, source + b * BlockBytes + CopyFrom, DataBytes);
+}
+
 // Writes rows [rowBegin, rowBegin+rows) of `t` in the device layout of weights*.glsl to `out`.
 void repack(const GgufTensorInfo& t, uint32_t rowBegin, uint32_t rows, uint8_t* out) {
     const uint32_t rowLength = uint32_t(t.dims[0]);
@@ -151,13 +165,68 @@ void repack(const GgufTensorInfo& t, uint32_t rowBegin, uint32_t rows, uint8_t* 
     const uint32_t blockBytes = traitsOf(t.type).blockBytes;
     const uint64_t blocks = uint64_t(rows) * (rowLength / traitsOf(t.type).blockSize);
     uint8_t* scales = out + blocks * layout.dataBytes;
-    for (uint64_t b = 0; b < blocks; ++b) {
-        const uint8_t* block = source + b * blockBytes;
-        if (layout.scaleAt >= 0) std::memcpy(scales + b * 2, block + layout.scaleAt, 2);
-        if (layout.repack) layout.repack(block, out + b * layout.dataBytes);
-        else std::memcpy(out + b * layout.dataBytes, block + layout.copyFrom, layout.dataBytes);
+    if (layout.scaleAt >= 0)
+        for (uint64_t b = 0; b < blocks; ++b) std::memcpy(scales + b * 2, source + b * blockBytes + layout.scaleAt, 2);
+    switch (t.type) {  // sizes known at compile time: inlined copies, not a library call per block
+        case TensorType::Q4_0:
+        case TensorType::IQ4_NL: copyBlocks<16, 2, 18>(source, blocks, out); break;
+        case TensorType::Q5_0: copyBlocks<20, 2, 22>(source, blocks, out); break;
+        case TensorType::Q8_0: copyBlocks<32, 2, 34>(source, blocks, out); break;
+        default:
+            for (uint64_t b = 0; b < blocks; ++b) {
+                const uint8_t* block = source + b * blockBytes;
+                if (layout.repack) layout.repack(block, out + b * layout.dataBytes);
+                else std::memcpy(out + b * layout.dataBytes, block + layout.copyFrom, layout.dataBytes);
+            }
     }
     if (layout.scaleAt >= 0 && blocks % 2) std::memset(scales + blocks * 2, 0, 2);
+}
+
+// Asks the kernel to start reading `bytes` of the mapped file at `data`, so that the disk works while
+// the host repacks and the device copies what came before. Only a hint: failure changes nothing.
+void prefetch(const uint8_t* data, size_t bytes) {
+#if __has_include(<sys/mman.h>)
+    const uintptr_t page = uintptr_t(sysconf(_SC_PAGESIZE));
+    const uintptr_t begin = uintptr_t(data) / page * page;
+    (void)madvise(reinterpret_cast<void*>(begin), uintptr_t(data) + bytes - begin, MADV_WILLNEED);
+#else
+    (void)data, (void)bytes;
+#endif
+}
+
+// Queues rows [rowBegin, rowBegin+rows) of `t` into `chunk` (laid out as `repack` writes them: the
+// data of all rows, then their scales) in groups of rows that each fit one staging slot.
+Result<void> queueChunk(const GgufTensorInfo& t, const WeightChunk& chunk, Transfer& transfer) {
+    const uint32_t rowLength = uint32_t(t.dims[0]);
+    const uint64_t data = rowDataBytes(t.type, rowLength), scales = rowScaleBytes(t.type, rowLength);
+    const uint64_t scalesAt = data * chunk.rows;
+    const uint64_t pad = chunkBytes(t.type, rowLength, chunk.rows) - (data + scales) * chunk.rows;
+    // 4 bytes of room: repack zeroes 2 bytes after the scales when a group has an odd block count.
+    const uint64_t perGroup = (transfer.slotBytes() - 4) / (data + scales);
+    if (perGroup == 0)
+        return makeError("a row of " + std::to_string(data + scales) + " bytes does not fit the staging buffer of " +
+                         std::to_string(transfer.slotBytes()) + " bytes");
+    const size_t sourceRowBytes = rowBytes(t.type, rowLength);
+    for (uint32_t done = 0; done < chunk.rows;) {
+        const uint32_t rows = uint32_t(std::min<uint64_t>(perGroup, chunk.rows - done));
+        const bool last = done + rows == chunk.rows;
+        const uint32_t next = chunk.rowBegin + done + rows;
+        if (!last) {
+            const uint64_t ahead = std::min<uint64_t>(perGroup, chunk.rows - done - rows);
+            prefetch(t.data + size_t(next) * sourceRowBytes, size_t(ahead * sourceRowBytes));
+        }
+        VkBufferCopy copies[2] = {{0, done * data, rows * data},
+                                  {rows * data, scalesAt + done * scales, rows * scales + (last ? pad : 0)}};
+        const uint32_t copyCount = copies[1].size ? 2 : 1;
+        const auto fill = [&](uint8_t* out) {
+            repack(t, chunk.rowBegin + done, rows, out);
+            if (last && pad) std::memset(out + rows * (data + scales), 0, pad);
+        };
+        auto queued = transfer.enqueue(chunk.buffer, rows * (data + scales) + 4, {copies, copyCount}, fill);
+        if (!queued) return queued;
+        done += rows;
+    }
+    return {};
 }
 
 }  // namespace
@@ -212,6 +281,35 @@ uint64_t deviceMatrixBytes(const GgufTensorInfo& t, uint64_t maxRange) {
 }
 
 Result<void> WeightStore::addMatrix(const GgufTensorInfo& t, Transfer& transfer) {
+    auto queued = queueMatrix(t, transfer);
+    if (!queued) return queued;
+    if (auto done = transfer.finish(); !done) return makeError("uploading '" + t.name + "': " + done.error().message);
+    return {};
+}
+
+Result<void> WeightStore::addVector(const GgufTensorInfo& t, Transfer& transfer) {
+    auto queued = queueVector(t, transfer);
+    if (!queued) return queued;
+    if (auto done = transfer.finish(); !done) return makeError("uploading '" + t.name + "': " + done.error().message);
+    return {};
+}
+
+Result<void> WeightStore::addWeights(const Graph& graph, Transfer& transfer) {
+    for (const Op& op : graph.ops) {
+        Result<void> queued;
+        if (op.kind == OpKind::Embed || op.kind == OpKind::MatMul) queued = queueMatrix(*op.weight, transfer);
+        else if (op.weight) queued = queueVector(*op.weight, transfer);
+        if (queued && op.bias) queued = queueVector(*op.bias, transfer);
+        if (!queued) {
+            (void)transfer.finish();  // the copies in flight must end before their buffers may go
+            return queued;
+        }
+    }
+    if (auto done = transfer.finish(); !done) return makeError("uploading the weights: " + done.error().message);
+    return {};
+}
+
+Result<void> WeightStore::queueMatrix(const GgufTensorInfo& t, Transfer& transfer) {
     if (m_matrices.count(&t)) return {};
     if (!isDeviceMatrixType(t.type))
         return makeError("the Vulkan backend cannot compute with tensor '" + t.name + "' of type " +
@@ -222,25 +320,33 @@ Result<void> WeightStore::addMatrix(const GgufTensorInfo& t, Transfer& transfer)
     m.rows = uint32_t(t.rows());
     m.rowStride = (m.rowLength + k_block - 1) / k_block * k_block;
     const uint32_t perChunk = rowsPerChunk(t.type, m.rowLength, m_maxChunkBytes);
+    prefetch(t.data, std::min<size_t>(t.byteSize, transfer.slotBytes()));
+    uint64_t bytes = 0;
     for (uint32_t begin = 0; begin < m.rows; begin += perChunk) {
         WeightChunk chunk;
         chunk.rowBegin = begin;
         chunk.rows = std::min(perChunk, m.rows - begin);
         chunk.scaleOffset = uint32_t(rowDataBytes(t.type, m.rowLength) * chunk.rows / 4);
-        const uint64_t bytes = chunkBytes(t.type, m.rowLength, chunk.rows);
-        auto buffer = Buffer::create(m_device, bytes, MemoryKind::DeviceLocal, "the weights of '" + t.name + "'");
-        if (!buffer) return buffer.error();
+        const uint64_t chunkSize = chunkBytes(t.type, m.rowLength, chunk.rows);
+        auto buffer = Buffer::create(m_device, chunkSize, MemoryKind::DeviceLocal, "the weights of '" + t.name + "'");
+        if (!buffer) {
+            (void)transfer.finish();  // before this matrix's chunks are freed
+            return buffer.error();
+        }
         chunk.buffer = std::move(*buffer);
-        auto uploaded = transfer.upload(chunk.buffer, 0, bytes, [&](uint8_t* staging) { repack(t, begin, chunk.rows, staging); });
-        if (!uploaded) return makeError("uploading '" + t.name + "': " + uploaded.error().message);
-        m_bytes += bytes;
+        if (auto queued = queueChunk(t, chunk, transfer); !queued) {
+            (void)transfer.finish();  // before this matrix's chunks are freed
+            return makeError("uploading '" + t.name + "': " + queued.error().message);
+        }
+        bytes += chunkSize;
         m.chunks.push_back(std::move(chunk));
     }
+    m_bytes += bytes;
     m_matrices.emplace(&t, std::move(m));
     return {};
 }
 
-Result<void> WeightStore::addVector(const GgufTensorInfo& t, Transfer& transfer) {
+Result<void> WeightStore::queueVector(const GgufTensorInfo& t, Transfer& transfer) {
     if (m_vectors.count(&t)) return {};
     const auto dequantize = traitsOf(t.type).dequantize;
     if (!dequantize)
@@ -251,8 +357,11 @@ Result<void> WeightStore::addVector(const GgufTensorInfo& t, Transfer& transfer)
     const uint64_t bytes = values.size() * sizeof(float);
     auto buffer = Buffer::create(m_device, bytes, MemoryKind::DeviceLocal, "the weights of '" + t.name + "'");
     if (!buffer) return buffer.error();
-    auto uploaded = transfer.upload(*buffer, {reinterpret_cast<const uint8_t*>(values.data()), bytes});
-    if (!uploaded) return makeError("uploading '" + t.name + "': " + uploaded.error().message);
+    auto queued = transfer.enqueue(*buffer, {reinterpret_cast<const uint8_t*>(values.data()), bytes});
+    if (!queued) {
+        (void)transfer.finish();  // before the buffer is freed
+        return makeError("uploading '" + t.name + "': " + queued.error().message);
+    }
     m_bytes += bytes;
     m_vectors.emplace(&t, std::move(*buffer));
     return {};

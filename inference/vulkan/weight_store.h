@@ -1,7 +1,8 @@
 // The model's weights on the device. Matrices (embedding, projections, output) keep their file's
 // quantization, repacked so that shaders read aligned words (layouts in shaders/include/weights*.glsl),
 // and are split by rows into chunks that each fit maxStorageBufferRange. Small vectors (norm
-// weights, biases) are stored as fp32.
+// weights, biases) are stored as fp32. Uploads stream through the Transfer's staging ring, rows
+// repacked straight into staging slots.
 #pragma once
 
 #include <map>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "gguf_file.h"
+#include "graph.h"
 #include "vulkan/transfer.h"
 
 namespace confidant::inference::vulkan {
@@ -43,15 +45,22 @@ public:
     explicit WeightStore(const Device& device, uint64_t maxChunkBytes = 0)
         : m_device(device), m_maxChunkBytes(maxChunkBytes ? maxChunkBytes : device.maxStorageBufferRange()) {}
 
-    // Uploads `tensor` (if not yet there); the Error names the tensor.
+    // Uploads `tensor` (if not yet there) and waits for it; the Error names the tensor.
     Result<void> addMatrix(const GgufTensorInfo& tensor, Transfer& transfer);
     Result<void> addVector(const GgufTensorInfo& tensor, Transfer& transfer);
+    // Uploads every weight `graph` reads, the file reads and repacking of one piece overlapping the
+    // device's copy of the previous ones, and waits for them all. On failure nothing is in flight.
+    Result<void> addWeights(const Graph& graph, Transfer& transfer);
 
     const DeviceMatrix* matrix(const GgufTensorInfo* tensor) const;
     const Buffer* vector(const GgufTensorInfo* tensor) const;
     uint64_t bytes() const { return m_bytes; }
 
 private:
+    // Queue the copies without waiting (Transfer::finish() completes them).
+    Result<void> queueMatrix(const GgufTensorInfo& tensor, Transfer& transfer);
+    Result<void> queueVector(const GgufTensorInfo& tensor, Transfer& transfer);
+
     const Device& m_device;
     uint64_t m_maxChunkBytes;
     std::map<const GgufTensorInfo*, DeviceMatrix> m_matrices;
