@@ -7,18 +7,10 @@
 #include <QUrl>
 #include <QtConcurrent>
 
+#include "local_path.h"
 #include "settings.h"
 
 namespace confidant::app {
-
-namespace {
-
-QString localPath(const QString& fileOrUrl) {
-    const QUrl url(fileOrUrl);
-    return url.isLocalFile() ? url.toLocalFile() : fileOrUrl;
-}
-
-}  // namespace
 
 ModelManager::ModelManager(Settings* settings, InferenceWorker* worker, QObject* parent)
     : QObject(parent), m_settings(settings), m_worker(worker) {

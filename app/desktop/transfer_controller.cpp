@@ -1,18 +1,9 @@
 // TransferController: starting exports and imports on the store's thread and reporting them.
 #include "transfer_controller.h"
 
-#include <QUrl>
+#include "local_path.h"
 
 namespace confidant::app {
-
-namespace {
-
-QString localPath(const QString& fileOrUrl) {
-    const QUrl url(fileOrUrl);
-    return url.isLocalFile() ? url.toLocalFile() : fileOrUrl;
-}
-
-}  // namespace
 
 TransferController::TransferController(ConversationRepository* repository, QObject* parent)
     : QObject(parent), m_repository(repository) {}
