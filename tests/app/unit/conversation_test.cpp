@@ -2,21 +2,14 @@
 #include <QTest>
 
 #include "conversation.h"
+#include "message_fixture.h"
 #include "test_registry.h"
 
 using namespace confidant::app;
 
 namespace {
 
-Message message(qint64 id, qint64 parent, MessageRole role, const QString& text) {
-    Message m;
-    m.id = id;
-    m.parentId = parent;
-    m.role = role;
-    m.text = text;
-    m.created = QDateTime::currentDateTime();
-    return m;
-}
+using confidant::app::testing::message;
 
 // user 1 -> reply 2 | reply 3 (a regenerated sibling) -> user 4 under reply 3
 Conversation branched() {

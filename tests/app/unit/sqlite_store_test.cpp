@@ -8,6 +8,7 @@
 
 #include "app_context.h"
 #include "conversations.h"
+#include "message_fixture.h"
 #include "message_tree.h"
 #include "sqlite_conversation_store.h"
 #include "store.h"
@@ -18,15 +19,7 @@ using namespace confidant::app;
 
 namespace {
 
-Message message(qint64 id, qint64 parent, MessageRole role, const QString& text) {
-    Message m;
-    m.id = id;
-    m.parentId = parent;
-    m.role = role;
-    m.text = text;
-    m.created = QDateTime::currentDateTime();
-    return m;
-}
+using confidant::app::testing::message;
 
 GenerationRecord record(const QString& reason, int tokens) {
     GenerationRecord r;
