@@ -28,8 +28,9 @@ int runDevices(Arguments& args) {
             if (d.memoryBudget) std::printf(", %llu MiB free", mib(heap.budget));
             std::printf("\n");
         }
-        std::printf("  subgroup size: %u, fp16 arithmetic: %s, int8 arithmetic: %s, 16-bit storage: %s, memory budget: %s\n",
-                    d.subgroupSize, yesNo(d.fp16Arithmetic), yesNo(d.int8Arithmetic), yesNo(d.storage16Bit),
+        std::printf("  subgroup size: %u, shuffles: %s, fp16 arithmetic: %s, int8 arithmetic: %s, 16-bit storage: %s, "
+                    "memory budget: %s\n",
+                    d.subgroupSize, yesNo(d.subgroupShuffle), yesNo(d.fp16Arithmetic), yesNo(d.int8Arithmetic), yesNo(d.storage16Bit),
                     yesNo(d.memoryBudget));
         std::printf("  max storage buffer: %llu MiB, max allocation: %llu MiB, shared memory: %u KiB, workgroup: %u\n",
                     mib(d.maxStorageBufferRange), mib(d.maxMemoryAllocationSize), d.maxComputeSharedMemory / 1024,

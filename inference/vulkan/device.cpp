@@ -73,6 +73,8 @@ VulkanDeviceInfo describe(VkPhysicalDevice device, uint32_t index) {
     info.driver = api12 ? std::string(driver.driverName) + " " + driver.driverInfo
                         : "driver version " + std::to_string(p.driverVersion);
     info.subgroupSize = subgroup.subgroupSize;
+    info.subgroupShuffle = (subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) &&
+                           (subgroup.supportedOperations & VK_SUBGROUP_FEATURE_SHUFFLE_BIT);
     info.maxStorageBufferRange = p.limits.maxStorageBufferRange;
     info.maxComputeSharedMemory = p.limits.maxComputeSharedMemorySize;
     info.maxWorkgroupInvocations = p.limits.maxComputeWorkGroupInvocations;

@@ -17,6 +17,11 @@ KernelConfig KernelConfig::forDevice(const Device& device) {
         c.matmulGroup = 16;
         c.matmulThreadsPerRow = 1;
         c.matmulTile = 16;
+        // Lavapipe's subgroups are its SIMD width (4, 8 or 16 lanes), fixed for every shader.
+        const uint32_t lanes = device.info().subgroupSize;
+        if (device.info().subgroupShuffle && lanes >= 4 && lanes <= 64 && (lanes & (lanes - 1)) == 0 &&
+            (c.matmulTile * 8) % lanes == 0)
+            c.matmulLanes = lanes;
     }
     return c;
 }
@@ -35,9 +40,19 @@ Result<Kernels> Kernels::create(PipelineLibrary& library, const KernelConfig& co
         if (!isDeviceMatrixType(type))
             return makeError("the Vulkan backend has no kernels for " + std::string(tensorTypeName(type)) + " tensors yet");
         const std::string suffix = shaderSuffix(type);
-        const uint32_t group = config.matmulGroup, threads = config.matmulThreadsPerRow;
-        if (auto r = make(k.m_matVec[type], "matmul_" + suffix, {group, threads, 1}); !r) return r.error();
-        if (auto r = make(k.m_matMul[type], "matmul_" + suffix, {group, threads, config.matmulTile}); !r) return r.error();
+        const uint32_t group = config.matmulGroup, threads = config.matmulThreadsPerRow, tile = config.matmulTile;
+        if (const uint32_t lanes = config.matmulLanes) {
+            if (auto r = make(k.m_matVec[type], "matmul_lanes_" + suffix, {lanes, lanes, 1}); !r) return r.error();
+            if (auto r = make(k.m_matMul[type], "matmul_lanes_" + suffix, {lanes, lanes, tile}); !r) return r.error();
+            // Only float matrices have rows of any length.
+            if (traitsOf(type).blockSize == 1) {
+                if (auto r = make(k.m_matVecPlain[type], "matmul_" + suffix, {group, threads, 1}); !r) return r.error();
+                if (auto r = make(k.m_matMulPlain[type], "matmul_" + suffix, {group, threads, tile}); !r) return r.error();
+            }
+        } else {
+            if (auto r = make(k.m_matVec[type], "matmul_" + suffix, {group, threads, 1}); !r) return r.error();
+            if (auto r = make(k.m_matMul[type], "matmul_" + suffix, {group, threads, tile}); !r) return r.error();
+        }
         if (auto r = make(k.m_embed[type], "embed_" + suffix, {config.elementwiseGroup}); !r) return r.error();
     }
     if (auto r = make(k.m_rmsNorm, "rms_norm", {config.normGroup}); !r) return r.error();

@@ -25,6 +25,9 @@ struct KernelConfig {
     uint32_t matmulGroup = 64;
     uint32_t matmulThreadsPerRow = 16;  // power of two dividing matmulGroup
     uint32_t matmulTile = 8;          // tokens per workgroup in prompt batches
+    // CPU devices: the matrix products of matmul_lanes.comp, one subgroup of this many lanes per
+    // workgroup sharing activations by shuffles; 0 uses matmul.comp.
+    uint32_t matmulLanes = 0;
 
     // CPU devices (lavapipe) run a workgroup on one core with SIMD lanes: one row per lane, no
     // reductions. GPUs share each row among several invocations.
@@ -119,6 +122,8 @@ private:
     KernelConfig m_config;
     std::map<TensorType, VkPipeline> m_matVec;   // one token
     std::map<TensorType, VkPipeline> m_matMul;   // tiles of matmulTile tokens
+    // matmul.comp for rows whose length is not a multiple of 4, where the config picks matmul_lanes
+    std::map<TensorType, VkPipeline> m_matVecPlain, m_matMulPlain;
     std::map<TensorType, VkPipeline> m_embed;
     VkPipeline m_rmsNorm = VK_NULL_HANDLE;
     VkPipeline m_rope = VK_NULL_HANDLE;

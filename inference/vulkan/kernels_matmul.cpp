@@ -9,9 +9,12 @@ namespace confidant::inference::vulkan {
 void Kernels::matMul(std::vector<Dispatch>& out, const DeviceMatrix& w, VkBuffer bias, VkBuffer x, VkBuffer dst,
                      uint32_t tokens) const {
     const bool single = tokens == 1;
-    const VkPipeline pipeline = (single ? m_matVec : m_matMul).at(w.type);
+    const bool lanes = m_config.matmulLanes != 0 && w.rowLength % 4 == 0;  // matmul_lanes reads quads
+    const VkPipeline pipeline =
+        (lanes || m_config.matmulLanes == 0 ? (single ? m_matVec : m_matMul) : (single ? m_matVecPlain : m_matMulPlain))
+            .at(w.type);
     const uint32_t tile = single ? 1 : m_config.matmulTile;
-    const uint32_t rowsPerGroup = m_config.matmulGroup / m_config.matmulThreadsPerRow;
+    const uint32_t rowsPerGroup = lanes ? m_config.matmulLanes : m_config.matmulGroup / m_config.matmulThreadsPerRow;
     for (const WeightChunk& chunk : w.chunks) {
         Dispatch d;
         d.pipeline = pipeline;

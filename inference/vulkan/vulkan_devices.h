@@ -24,6 +24,7 @@ struct VulkanDeviceInfo {
     std::string apiVersion;      // "1.3.239"
     std::vector<VulkanMemoryHeap> heaps;
     uint32_t subgroupSize = 0;
+    bool subgroupShuffle = false;    // subgroupShuffle() in compute shaders
     bool fp16Arithmetic = false;     // shaderFloat16
     bool int8Arithmetic = false;     // shaderInt8
     bool storage16Bit = false;       // storageBuffer16BitAccess
