@@ -19,8 +19,7 @@ KernelConfig KernelConfig::forDevice(const Device& device) {
         c.matmulTile = 16;
         // Lavapipe's subgroups are its SIMD width (4, 8 or 16 lanes), fixed for every shader.
         const uint32_t lanes = device.info().subgroupSize;
-        if (device.info().subgroupShuffle && lanes >= 4 && lanes <= 64 && (lanes & (lanes - 1)) == 0 &&
-            (c.matmulTile * 8) % lanes == 0)
+        if (device.info().subgroupShuffle && lanes >= 4 && lanes <= 64 && (lanes & (lanes - 1)) == 0)
             c.matmulLanes = lanes;
     }
     return c;
