@@ -23,6 +23,7 @@
 layout(std430, binding = 0) readonly buffer Weights { float w[]; };
 #else
 layout(std430, binding = 0) readonly buffer Weights { uint w[]; };
+layout(std430, binding = 0) readonly buffer Weights4 { uvec4 w4[]; };  // the same words, for 16-byte aligned pieces
 #endif
 
 const uint k_blockSize = 32;
@@ -43,6 +44,9 @@ struct BlockHeader {
     uint aux;   // type-specific: where in the words the piece's quants sit
     vec2 scale;
     vec2 offset;
+    // Q4_0, IQ4_NL (quants0) and Q8_0 (both): the piece's quant words, fetched in one or two loads
+    // (CPU drivers fetch each load lane by lane; one wide load costs little more than one word).
+    uvec4 quants0, quants1;
 };
 
 // Selects lanes of a 32-bit word: byte n of a word in lane n.

@@ -35,6 +35,12 @@ BlockHeader blockHeader(uint row, uint b, uint blocksPerRow) {
     const uint block = row * blocksPerRow + b;
     h.base = block * k_blockWords;
     h.aux = 0;
+#if defined(TYPE_Q4_0) || defined(TYPE_IQ4_NL)
+    h.quants0 = w4[block];
+#elif defined(TYPE_Q8_0)
+    h.quants0 = w4[2 * block];
+    h.quants1 = w4[2 * block + 1];
+#endif
 #if defined(TYPE_Q4_1) || defined(TYPE_Q5_1)
     const vec2 dm = unpackHalf2x16(w[h.base]);
     h.scale = vec2(dm.x);
@@ -59,11 +65,16 @@ BlockHeader blockHeader(uint row, uint b, uint blocksPerRow) {
 void loadRaw(BlockHeader h, uint i, out vec4 first, out vec4 second, out uvec2 offsets) {
 #if defined(TYPE_Q8_0)
     offsets = uvec2(8 * i, 8 * i + 4);
-    first = vec4(ivec4(uvec4(w[h.base + 2 * i]) << uvec4(24, 16, 8, 0)) >> 24);
-    second = vec4(ivec4(uvec4(w[h.base + 2 * i + 1]) << uvec4(24, 16, 8, 0)) >> 24);
+    const uvec4 words = i < 2 ? h.quants0 : h.quants1;
+    first = vec4(ivec4(uvec4(words[(2 * i) & 3u]) << uvec4(24, 16, 8, 0)) >> 24);
+    second = vec4(ivec4(uvec4(words[(2 * i + 1) & 3u]) << uvec4(24, 16, 8, 0)) >> 24);
 #else
     offsets = uvec2(4 * i, 16 + 4 * i);
+#if defined(TYPE_Q4_0) || defined(TYPE_IQ4_NL)
+    const uint q = h.quants0[i];
+#else
     const uint q = w[h.base + k_quantsAt + i];
+#endif
     uvec4 low = (uvec4(q) >> k_byteShifts) & 0xFu;
     uvec4 high = (uvec4(q) >> (k_byteShifts + 4)) & 0xFu;
 #if defined(TYPE_Q5_0) || defined(TYPE_Q5_1)
