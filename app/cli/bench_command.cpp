@@ -64,6 +64,7 @@ struct LoadResult {
     double uploadCpuSeconds = 0;  // process CPU time (all threads, lavapipe's included)
     uint64_t stagingBytes = 0;  // per slot
     uint32_t stagingSlots = 0;
+    bool inPlace = false;       // the matrices were repacked straight into mapped device memory
 };
 
 double megabytesPerSecond(uint64_t bytes, double seconds) { return seconds > 0 ? double(bytes) / 1e6 / seconds : 0; }
@@ -100,7 +101,8 @@ Result<double> readSeconds(const std::string& path, uint64_t& bytes) {
 }
 
 // Uploads every weight of the model as the Vulkan backend does at load, timing only the upload.
-Result<LoadResult> measureLoad(const Model& model, int deviceIndex, bool cold, uint64_t slotBytes, uint32_t slots) {
+Result<LoadResult> measureLoad(const Model& model, int deviceIndex, bool cold, uint64_t slotBytes, uint32_t slots,
+                               vulkan::MatrixUpload upload) {
     LoadResult result;
     result.cold = cold;
     const std::string& path = model.file().path();
@@ -123,12 +125,13 @@ Result<LoadResult> measureLoad(const Model& model, int deviceIndex, bool cold, u
     for (const GgufTensorInfo* t : tensors) result.weightBytes += t->byteSize;
     if (cold)
         if (auto evicted = evict(path); !evicted) return evicted.error();
-    vulkan::WeightStore weights(**device);
+    vulkan::WeightStore weights(**device, 0, upload);
     const auto start = Clock::now();
     const std::clock_t cpuStart = std::clock();
     if (auto added = weights.addWeights(graph, *transfer); !added) return added.error();
     result.uploadSeconds = std::chrono::duration<double>(Clock::now() - start).count();
     result.uploadCpuSeconds = double(std::clock() - cpuStart) / CLOCKS_PER_SEC;
+    result.inPlace = weights.inPlaceBytes() > 0;
     return result;
 }
 #endif
@@ -230,6 +233,7 @@ int runBench(Arguments& args) {
     const bool json = args.flag({"--json"});
     const bool measureLoadAlone = args.flag({"--load"});
     const bool cold = args.flag({"--cold"});
+    const bool staged = args.flag({"--staged"});
     auto stagingMiB = args.integer({"--staging-mib"}, 1, 4096);
     if (!stagingMiB) return fail(stagingMiB.error().message);
     auto stagingSlots = args.integer({"--staging-slots"}, 1, 64);
@@ -249,11 +253,12 @@ int runBench(Arguments& args) {
         const uint64_t slotBytes =
             stagingMiB->has_value() ? uint64_t(**stagingMiB) << 20 : vulkan::Transfer::k_defaultSlotBytes;
         auto measured = measureLoad(**model, deviceIndex, cold, slotBytes,
-                                    uint32_t(stagingSlots->value_or(vulkan::Transfer::k_defaultSlots)));
+                                    uint32_t(stagingSlots->value_or(vulkan::Transfer::k_defaultSlots)),
+                                    staged ? vulkan::MatrixUpload::Staged : vulkan::MatrixUpload::Automatic);
         if (!measured) return fail("measuring the load: " + measured.error().message);
         load = *measured;
 #else
-        (void)cold;
+        (void)cold, (void)staged;
         return fail("--load measures the Vulkan weights upload, and this build has no Vulkan backend");
 #endif
     }
@@ -288,7 +293,8 @@ int runBench(Arguments& args) {
                                            {"weight_bytes", load->weightBytes}, {"upload_seconds", load->uploadSeconds},
                                            {"upload_cpu_seconds", load->uploadCpuSeconds},
                                            {"upload_mb_per_second", megabytesPerSecond(load->weightBytes, load->uploadSeconds)},
-                                           {"staging_slot_bytes", load->stagingBytes}, {"staging_slots", load->stagingSlots}};
+                                           {"in_place", load->inPlace}, {"staging_slot_bytes", load->stagingBytes},
+                                           {"staging_slots", load->stagingSlots}};
         std::printf("%s\n", out.dump(2).c_str());
         return 0;
     }
@@ -306,9 +312,12 @@ int runBench(Arguments& args) {
                     load->cold ? "cold" : "warm");
         std::printf("| plain sequential read of the file | %.1f | %.3f | %.1f | |\n", double(load->fileBytes) / 1e6,
                     load->readSeconds, megabytesPerSecond(load->fileBytes, load->readSeconds));
-        std::printf("| Vulkan weights upload (%u staging slots of %llu MiB) | %.1f | %.3f | %.1f | %.3f |\n",
-                    load->stagingSlots, (unsigned long long)(load->stagingBytes >> 20), double(load->weightBytes) / 1e6,
-                    load->uploadSeconds, megabytesPerSecond(load->weightBytes, load->uploadSeconds), load->uploadCpuSeconds);
+        const std::string method =
+            load->inPlace ? "matrices repacked in place in unified memory"
+                          : std::to_string(load->stagingSlots) + " staging slots of " + std::to_string(load->stagingBytes >> 20) + " MiB";
+        std::printf("| Vulkan weights upload (%s) | %.1f | %.3f | %.1f | %.3f |\n", method.c_str(),
+                    double(load->weightBytes) / 1e6, load->uploadSeconds,
+                    megabytesPerSecond(load->weightBytes, load->uploadSeconds), load->uploadCpuSeconds);
     }
     return 0;
 }

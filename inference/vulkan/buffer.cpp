@@ -21,10 +21,24 @@ Result<Buffer> Buffer::create(const Device& device, VkDeviceSize size, MemoryKin
     vkGetBufferMemoryRequirements(device.get(), buffer, &requirements);
     const VkMemoryPropertyFlags hostVisible = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT;
     int type = -1;
+    bool map = kind != MemoryKind::DeviceLocal;
     switch (kind) {
         case MemoryKind::DeviceLocal:
             type = device.memoryType(requirements.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, 0);
             break;
+        case MemoryKind::DeviceLocalWritable: {
+            const VkMemoryPropertyFlags writable =
+                VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT | hostVisible | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+            // Discrete GPUs may offer such memory too (resizable BAR), but there host writes cross
+            // the bus uncached: the staging path is the safer default for them.
+            const bool unified = device.isCpu() || device.properties().deviceType == VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU;
+            type = unified ? device.memoryType(requirements.memoryTypeBits, writable, 0) : -1;
+            if (type < 0) {
+                map = false;
+                type = device.memoryType(requirements.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, 0);
+            }
+            break;
+        }
         case MemoryKind::Upload:
             type = device.memoryType(requirements.memoryTypeBits, hostVisible | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT, 0);
             break;
@@ -48,7 +62,7 @@ Result<Buffer> Buffer::create(const Device& device, VkDeviceSize size, MemoryKin
     vkGetPhysicalDeviceMemoryProperties(device.physical(), &properties);
     const VkMemoryPropertyFlags flags = properties.memoryTypes[type].propertyFlags;
     b.m_coherent = (flags & VK_MEMORY_PROPERTY_HOST_COHERENT_BIT) != 0;
-    if (kind != MemoryKind::DeviceLocal) {
+    if (map) {
         if (VkResult r = vkMapMemory(device.get(), memory, 0, VK_WHOLE_SIZE, 0, &b.m_mapped); r != VK_SUCCESS)
             return vkError("mapping " + what, r);
     }

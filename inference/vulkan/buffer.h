@@ -9,6 +9,9 @@ namespace confidant::inference::vulkan {
 
 enum class MemoryKind {
     DeviceLocal,  // weights, KV cache, activations
+    // Device-local and, where the device's memory is the host's (CPU and integrated devices),
+    // mapped so that the host writes it in place (weights: no staging copy); unmapped elsewhere.
+    DeviceLocalWritable,
     Upload,       // host-visible, written by the CPU (staging, per-step inputs)
     Readback,     // host-visible, read by the CPU (logits)
 };
@@ -21,7 +24,8 @@ public:
 
     VkBuffer get() const { return m_buffer.get(); }
     VkDeviceSize size() const { return m_size; }
-    // Host pointer for Upload and Readback buffers (and DeviceLocal ones on unified memory), else null.
+    // Host pointer for Upload and Readback buffers (and DeviceLocalWritable ones on unified memory),
+    // else null.
     void* mapped() const { return m_mapped; }
     // Makes device writes visible to mapped() reads on non-coherent memory.
     Result<void> invalidate() const;

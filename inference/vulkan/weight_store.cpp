@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <optional>
+#include <thread>
 #if __has_include(<sys/mman.h>)
 #include <sys/mman.h>
 #include <unistd.h>
@@ -147,8 +148,9 @@ void copyBlocks(const uint8_t* source, uint64_t blocks, uint8_t* out) {
         std::memcpy(out + b * DataBytes, source + b * BlockBytes + CopyFrom, DataBytes);
 }
 
-// Writes rows [rowBegin, rowBegin+rows) of `t` in the device layout of weights*.glsl to `out`.
-void repack(const GgufTensorInfo& t, uint32_t rowBegin, uint32_t rows, uint8_t* out) {
+// Writes rows [rowBegin, rowBegin+rows) of `t` in the device layout of weights*.glsl: their data to
+// `out`, and the fp16 scales d of types that move them to `scales` (two bytes per block).
+void repack(const GgufTensorInfo& t, uint32_t rowBegin, uint32_t rows, uint8_t* out, uint8_t* scales) {
     const uint32_t rowLength = uint32_t(t.dims[0]);
     const size_t sourceRowBytes = rowBytes(t.type, rowLength);
     const uint8_t* source = t.data + size_t(rowBegin) * sourceRowBytes;
@@ -164,7 +166,6 @@ void repack(const GgufTensorInfo& t, uint32_t rowBegin, uint32_t rows, uint8_t* 
     const BlockLayout layout = *blockLayout(t.type);
     const uint32_t blockBytes = traitsOf(t.type).blockBytes;
     const uint64_t blocks = uint64_t(rows) * (rowLength / traitsOf(t.type).blockSize);
-    uint8_t* scales = out + blocks * layout.dataBytes;
     if (layout.scaleAt >= 0)
         for (uint64_t b = 0; b < blocks; ++b) std::memcpy(scales + b * 2, source + b * blockBytes + layout.scaleAt, 2);
     switch (t.type) {  // sizes known at compile time: inlined copies, not a library call per block
@@ -179,7 +180,6 @@ void repack(const GgufTensorInfo& t, uint32_t rowBegin, uint32_t rows, uint8_t* 
                 else std::memcpy(out + b * layout.dataBytes, block + layout.copyFrom, layout.dataBytes);
             }
     }
-    if (layout.scaleAt >= 0 && blocks % 2) std::memset(scales + blocks * 2, 0, 2);
 }
 
 // Asks the kernel to start reading `bytes` of the mapped file at `data`, so that the disk works while
@@ -194,6 +194,20 @@ void prefetch(const uint8_t* data, size_t bytes) {
 #endif
 }
 
+// Asks the kernel to back `bytes` of fresh mapped device memory at `data` with pages now, in one
+// call, rather than by one page fault per page while repacking (costly in virtual machines: a
+// perf profile of a lavapipe load showed 30% of its time in page faults). Only a hint.
+void populate(uint8_t* data, size_t bytes) {
+#if defined(__linux__)
+    constexpr int k_populateWrite = 23;  // MADV_POPULATE_WRITE (Linux 5.14), absent from older headers
+    const uintptr_t page = uintptr_t(sysconf(_SC_PAGESIZE));
+    const uintptr_t begin = uintptr_t(data) / page * page, end = (uintptr_t(data) + bytes + page - 1) / page * page;
+    (void)madvise(reinterpret_cast<void*>(begin), end - begin, k_populateWrite);
+#else
+    (void)data, (void)bytes;
+#endif
+}
+
 // Queues rows [rowBegin, rowBegin+rows) of `t` into `chunk` (laid out as `repack` writes them: the
 // data of all rows, then their scales) in groups of rows that each fit one staging slot.
 Result<void> queueChunk(const GgufTensorInfo& t, const WeightChunk& chunk, Transfer& transfer) {
@@ -201,7 +215,7 @@ Result<void> queueChunk(const GgufTensorInfo& t, const WeightChunk& chunk, Trans
     const uint64_t data = rowDataBytes(t.type, rowLength), scales = rowScaleBytes(t.type, rowLength);
     const uint64_t scalesAt = data * chunk.rows;
     const uint64_t pad = chunkBytes(t.type, rowLength, chunk.rows) - (data + scales) * chunk.rows;
-    // 4 bytes of room: repack zeroes 2 bytes after the scales when a group has an odd block count.
+    // 4 bytes of room: the last group zeroes the scales' padding to a whole word after them.
     const uint64_t perGroup = (transfer.slotBytes() - 4) / (data + scales);
     if (perGroup == 0)
         return makeError("a row of " + std::to_string(data + scales) + " bytes does not fit the staging buffer of " +
@@ -219,7 +233,7 @@ Result<void> queueChunk(const GgufTensorInfo& t, const WeightChunk& chunk, Trans
                                   {rows * data, scalesAt + done * scales, rows * scales + (last ? pad : 0)}};
         const uint32_t copyCount = copies[1].size ? 2 : 1;
         const auto fill = [&](uint8_t* out) {
-            repack(t, chunk.rowBegin + done, rows, out);
+            repack(t, chunk.rowBegin + done, rows, out, out + rows * data);
             if (last && pad) std::memset(out + rows * (data + scales), 0, pad);
         };
         auto queued = transfer.enqueue(chunk.buffer, rows * (data + scales) + 4, {copies, copyCount}, fill);
@@ -227,6 +241,44 @@ Result<void> queueChunk(const GgufTensorInfo& t, const WeightChunk& chunk, Trans
         done += rows;
     }
     return {};
+}
+
+// Repacks all rows of `chunk` straight into its mapped memory (laid out as queueChunk's copies
+// leave it), the rows split among threads: on unified memory the repack is the whole upload.
+void writeChunk(const GgufTensorInfo& t, const WeightChunk& chunk) {
+    const uint32_t rowLength = uint32_t(t.dims[0]);
+    const uint64_t data = rowDataBytes(t.type, rowLength), scales = rowScaleBytes(t.type, rowLength);
+    const uint64_t total = chunkBytes(t.type, rowLength, chunk.rows);
+    auto* base = static_cast<uint8_t*>(chunk.buffer.mapped());
+    uint8_t* scaleBase = base + data * chunk.rows;
+    const size_t sourceRowBytes = rowBytes(t.type, rowLength);
+    // Rows per step: about 4 MiB of the file, read ahead one step (madvise) while the step before is repacked.
+    const uint32_t step = uint32_t(std::max<uint64_t>(1, (uint64_t(4) << 20) / sourceRowBytes));
+    const auto work = [&](uint32_t begin, uint32_t end) {
+        populate(base + begin * data, (end - begin) * data);
+        if (scales) populate(scaleBase + begin * scales, (end - begin) * scales);
+        for (uint32_t row = begin; row < end; row += step) {
+            const uint32_t rows = std::min(step, end - row);
+            if (row + rows < end)
+                prefetch(t.data + size_t(chunk.rowBegin + row + rows) * sourceRowBytes,
+                         size_t(std::min(step, end - row - rows)) * sourceRowBytes);
+            repack(t, chunk.rowBegin + row, rows, base + row * data, scaleBase + row * scales);
+        }
+    };
+    // Threads only for chunks worth it (a thread start costs tens of microseconds).
+    const uint64_t minBytesPerThread = uint64_t(8) << 20;
+    const uint32_t threads = uint32_t(std::clamp<uint64_t>(
+        std::min<uint64_t>(std::max(1u, std::thread::hardware_concurrency()), total / minBytesPerThread), 1, 8));
+    std::vector<std::thread> helpers;
+    const uint32_t perThread = (chunk.rows + threads - 1) / threads;
+    for (uint32_t i = 1; i < threads; ++i) {
+        const uint32_t begin = std::min(chunk.rows, i * perThread), end = std::min(chunk.rows, begin + perThread);
+        if (begin < end) helpers.emplace_back(work, begin, end);
+    }
+    work(0, std::min(chunk.rows, perThread));
+    for (std::thread& helper : helpers) helper.join();
+    const uint64_t written = (data + scales) * chunk.rows;
+    std::memset(base + written, 0, total - written);  // the scales' padding to a whole word
 }
 
 }  // namespace
@@ -328,13 +380,17 @@ Result<void> WeightStore::queueMatrix(const GgufTensorInfo& t, Transfer& transfe
         chunk.rows = std::min(perChunk, m.rows - begin);
         chunk.scaleOffset = uint32_t(rowDataBytes(t.type, m.rowLength) * chunk.rows / 4);
         const uint64_t chunkSize = chunkBytes(t.type, m.rowLength, chunk.rows);
-        auto buffer = Buffer::create(m_device, chunkSize, MemoryKind::DeviceLocal, "the weights of '" + t.name + "'");
+        const MemoryKind kind = m_upload == MatrixUpload::Automatic ? MemoryKind::DeviceLocalWritable : MemoryKind::DeviceLocal;
+        auto buffer = Buffer::create(m_device, chunkSize, kind, "the weights of '" + t.name + "'");
         if (!buffer) {
             (void)transfer.finish();  // before this matrix's chunks are freed
             return buffer.error();
         }
         chunk.buffer = std::move(*buffer);
-        if (auto queued = queueChunk(t, chunk, transfer); !queued) {
+        if (chunk.buffer.mapped()) {
+            writeChunk(t, chunk);
+            m_inPlaceBytes += chunkSize;
+        } else if (auto queued = queueChunk(t, chunk, transfer); !queued) {
             (void)transfer.finish();  // before this matrix's chunks are freed
             return makeError("uploading '" + t.name + "': " + queued.error().message);
         }

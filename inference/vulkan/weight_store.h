@@ -2,7 +2,8 @@
 // quantization, repacked so that shaders read aligned words (layouts in shaders/include/weights*.glsl),
 // and are split by rows into chunks that each fit maxStorageBufferRange. Small vectors (norm
 // weights, biases) are stored as fp32. Uploads stream through the Transfer's staging ring, rows
-// repacked straight into staging slots.
+// repacked straight into staging slots; where the device's memory is the host's (lavapipe,
+// integrated GPUs) matrices are repacked straight into their buffers instead, on several threads.
 #pragma once
 
 #include <map>
@@ -39,11 +40,17 @@ std::string deviceMatrixTypeNames();          // "F32, F16, ...", for messages
 // Device bytes a matrix takes once repacked and chunked (for the memory estimate).
 uint64_t deviceMatrixBytes(const GgufTensorInfo& tensor, uint64_t maxBufferRange);
 
+enum class MatrixUpload {
+    Automatic,  // in place where the device's memory is mapped into the host's, else staged
+    Staged,     // always through the Transfer's staging ring (tests of that path on any device)
+};
+
 class WeightStore {
 public:
     // maxChunkBytes = 0: chunks as large as the device allows (tests force small ones).
-    explicit WeightStore(const Device& device, uint64_t maxChunkBytes = 0)
-        : m_device(device), m_maxChunkBytes(maxChunkBytes ? maxChunkBytes : device.maxStorageBufferRange()) {}
+    explicit WeightStore(const Device& device, uint64_t maxChunkBytes = 0, MatrixUpload upload = MatrixUpload::Automatic)
+        : m_device(device), m_maxChunkBytes(maxChunkBytes ? maxChunkBytes : device.maxStorageBufferRange()),
+          m_upload(upload) {}
 
     // Uploads `tensor` (if not yet there) and waits for it; the Error names the tensor.
     Result<void> addMatrix(const GgufTensorInfo& tensor, Transfer& transfer);
@@ -55,6 +62,7 @@ public:
     const DeviceMatrix* matrix(const GgufTensorInfo* tensor) const;
     const Buffer* vector(const GgufTensorInfo* tensor) const;
     uint64_t bytes() const { return m_bytes; }
+    uint64_t inPlaceBytes() const { return m_inPlaceBytes; }  // of bytes(): written straight into mapped memory
 
 private:
     // Queue the copies without waiting (Transfer::finish() completes them).
@@ -63,6 +71,8 @@ private:
 
     const Device& m_device;
     uint64_t m_maxChunkBytes;
+    MatrixUpload m_upload;
+    uint64_t m_inPlaceBytes = 0;
     std::map<const GgufTensorInfo*, DeviceMatrix> m_matrices;
     std::map<const GgufTensorInfo*, Buffer> m_vectors;
     uint64_t m_bytes = 0;

@@ -127,35 +127,61 @@ TEST_P(StreamedMatrix, SplitIntoChunksAndManySlotsArrivesBitExact) {
     tensors.finish();
     const Device& device = *Gpu::instance().device;
     Transfer transfer = smallRing(GetParam());
-    WeightStore streamed(device, 1024), whole(device, 1024);  // whole: each chunk in one piece
-    ASSERT_TRUE(streamed.addMatrix(*tensors["q8"], transfer));
-    ASSERT_TRUE(streamed.addMatrix(*tensors["f16"], transfer));
-    ASSERT_TRUE(streamed.addMatrix(*tensors["q6k"], transfer));
-    ASSERT_TRUE(streamed.addMatrix(*tensors["q4k"], transfer));
+    // whole: each chunk in one piece; inPlace: written straight into mapped device memory where
+    // the device allows it (lavapipe does), staged elsewhere.
+    WeightStore streamed(device, 1024, MatrixUpload::Staged), whole(device, 1024, MatrixUpload::Staged),
+        inPlace(device, 1024, MatrixUpload::Automatic);
+    for (const char* name : {"q8", "f16", "q6k", "q4k"}) {
+        ASSERT_TRUE(streamed.addMatrix(*tensors[name], transfer));
+        ASSERT_TRUE(inPlace.addMatrix(*tensors[name], transfer));
+    }
     ASSERT_TRUE(whole.addMatrix(*tensors["q6k"], *Gpu::instance().transfer));
     ASSERT_TRUE(whole.addMatrix(*tensors["q4k"], *Gpu::instance().transfer));
+    if (device.isCpu()) {
+        EXPECT_NE(inPlace.matrix(tensors["q8"])->chunks[0].buffer.mapped(), nullptr) << "lavapipe's memory is the host's";
+    }
+    EXPECT_EQ(streamed.matrix(tensors["q8"])->chunks[0].buffer.mapped(), nullptr);
 
     const DeviceMatrix& q8 = *streamed.matrix(tensors["q8"]);
     ASSERT_GE(q8.chunks.size(), 3u);
     uint64_t q8Bytes = 0;
     for (const WeightChunk& chunk : q8.chunks) q8Bytes += chunk.buffer.size();
     EXPECT_GT(q8Bytes, 7 * transfer.slotBytes());
-    for (const WeightChunk& chunk : q8.chunks)
-        EXPECT_EQ(downloadAll(chunk.buffer), expectedQ8_0Chunk(*tensors["q8"], chunk.rowBegin, chunk.rows))
-            << "Q8_0 rows from " << chunk.rowBegin;
-    const DeviceMatrix& f16 = *streamed.matrix(tensors["f16"]);
-    ASSERT_GE(f16.chunks.size(), 3u);
-    for (const WeightChunk& chunk : f16.chunks)
-        EXPECT_EQ(downloadAll(chunk.buffer), expectedF16Chunk(*tensors["f16"], chunk.rowBegin, chunk.rows))
-            << "F16 rows from " << chunk.rowBegin;
-    for (const char* name : {"q6k", "q4k"}) {
-        const DeviceMatrix& a = *streamed.matrix(tensors[name]);
-        const DeviceMatrix& b = *whole.matrix(tensors[name]);
-        ASSERT_EQ(a.chunks.size(), b.chunks.size());
-        ASSERT_GE(a.chunks.size(), 3u);
-        for (size_t c = 0; c < a.chunks.size(); ++c)
-            EXPECT_EQ(downloadAll(a.chunks[c].buffer), downloadAll(b.chunks[c].buffer)) << name << " chunk " << c;
+    for (const WeightStore* store : {&streamed, &inPlace}) {
+        for (const WeightChunk& chunk : store->matrix(tensors["q8"])->chunks)
+            EXPECT_EQ(downloadAll(chunk.buffer), expectedQ8_0Chunk(*tensors["q8"], chunk.rowBegin, chunk.rows))
+                << "Q8_0 rows from " << chunk.rowBegin;
+        const DeviceMatrix& f16 = *store->matrix(tensors["f16"]);
+        ASSERT_GE(f16.chunks.size(), 3u);
+        for (const WeightChunk& chunk : f16.chunks)
+            EXPECT_EQ(downloadAll(chunk.buffer), expectedF16Chunk(*tensors["f16"], chunk.rowBegin, chunk.rows))
+                << "F16 rows from " << chunk.rowBegin;
     }
+    for (const char* name : {"q6k", "q4k"}) {
+        const DeviceMatrix& b = *whole.matrix(tensors[name]);
+        for (const WeightStore* store : {&streamed, &inPlace}) {
+            const DeviceMatrix& a = *store->matrix(tensors[name]);
+            ASSERT_EQ(a.chunks.size(), b.chunks.size());
+            ASSERT_GE(a.chunks.size(), 3u);
+            for (size_t c = 0; c < a.chunks.size(); ++c)
+                EXPECT_EQ(downloadAll(a.chunks[c].buffer), downloadAll(b.chunks[c].buffer)) << name << " chunk " << c;
+        }
+    }
+}
+
+// A chunk large enough to be repacked in place by several threads (8 MiB each at least), with an
+// odd block count per row so that the threads' scale ranges meet inside a word.
+TEST(InPlaceMatrix, LargeChunkWrittenByThreadsArrivesBitExact) {
+    CONFIDANT_REQUIRE_GPU();
+    std::mt19937 random(11);
+    TensorSet tensors;
+    tensors.addRandom("q8", TensorType::Q8_0, 97 * 32, 5501, random, 0.5f);  // 18 MB
+    tensors.finish();
+    WeightStore store(*Gpu::instance().device);
+    ASSERT_TRUE(store.addMatrix(*tensors["q8"], *Gpu::instance().transfer));
+    for (const WeightChunk& chunk : store.matrix(tensors["q8"])->chunks)
+        EXPECT_TRUE(downloadAll(chunk.buffer) == expectedQ8_0Chunk(*tensors["q8"], chunk.rowBegin, chunk.rows))
+            << "Q8_0 rows from " << chunk.rowBegin;
 }
 
 INSTANTIATE_TEST_SUITE_P(SlotBytes, StreamedMatrix, ::testing::Values(256, 528));
