@@ -1,10 +1,14 @@
-// Which backend "Automatic" means on this machine. A Vulkan device of the CPU type (lavapipe,
-// SwiftShader) runs models slower than the CPU backend, so when it is all there is, Automatic
-// loads on the CPU and says why; a device the user picked is always honoured.
+// Which backend "Automatic" means on this machine. A real GPU always wins. When the only Vulkan
+// devices are software ones (CPU-type: lavapipe, SwiftShader), the Vulkan backend's kernels for
+// CPU devices still beat the CPU backend (docs/BENCHMARKS.md: 2-20x on lavapipe), provided the
+// device has subgroup shuffles (those kernels need them) and the model fits its memory; otherwise
+// Automatic loads on the CPU. Either way it says what it chose and why. A device the user picked
+// is always honoured.
 #pragma once
 
 #include <QString>
 
+#include <cstdint>
 #include <vector>
 
 #include "vulkan/vulkan_devices.h"
@@ -16,7 +20,9 @@ struct DeviceChoice {
     QString note;  // shown with the load result when the choice is not the obvious one
 };
 
-// `devices`: what listVulkanDevices reported; `gpuIndex`: Settings' GPU index (-1: the best).
-DeviceChoice chooseAutomaticDevice(const std::vector<inference::VulkanDeviceInfo>& devices, int gpuIndex);
+// `devices`: what listVulkanDevices reported; `gpuIndex`: Settings' GPU index (-1: the best);
+// `modelBytes`: the model file's size, compared with a software device's memory.
+DeviceChoice chooseAutomaticDevice(const std::vector<inference::VulkanDeviceInfo>& devices, int gpuIndex,
+                                   uint64_t modelBytes);
 
 }  // namespace confidant::app

@@ -56,7 +56,7 @@ void InferenceWorker::loadModel(const LoadRequest& request) {
     if (device == DevicePreference::Automatic) {
         emit loadProgress(request.path, tr("Looking for a GPU"));
         if (auto devices = listVulkanDevices()) {
-            const DeviceChoice choice = chooseAutomaticDevice(*devices, request.gpuIndex);
+            const DeviceChoice choice = chooseAutomaticDevice(*devices, request.gpuIndex, (*model)->file().fileSize());
             if (choice.useCpu) device = DevicePreference::Cpu;
             deviceNote = choice.note;
         }

@@ -35,7 +35,7 @@ struct LoadedModelInfo {
     QString name;
     QString backend;  // "cpu", "vulkan"
     QString device;
-    QString deviceNote;  // why this device, when Automatic chose the CPU over a software GPU
+    QString deviceNote;  // what Automatic chose and why, when the only Vulkan device is a software one
     int trainedContext = 0;
     QString promptFormat;  // how conversations become prompts
     QString formatNote;    // why that format (e.g. no chat template)

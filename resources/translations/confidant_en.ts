@@ -791,11 +791,11 @@
     </message>
     <message>
         <location line="+10"/>
-        <source>Automatic uses the GPU; when the only one is a software renderer (such as lavapipe), the faster CPU backend. If the GPU cannot run a model, Confidant says why and offers the CPU.</source>
+        <source>Automatic uses the GPU; when the only one is a software renderer (such as lavapipe), it still runs the model there if it fits, else on the CPU backend. If the GPU cannot run a model, Confidant says why and offers the CPU.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>GPU index (-1: the best one)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1221,8 +1221,18 @@
 <context>
     <name>confidant::app::DeviceChoice</name>
     <message>
-        <location filename="../../app/desktop/device_choice.cpp" line="+19"/>
-        <source>The only Vulkan device, %1, is a software renderer that runs on the processor; the CPU backend is faster, so it is used. To use the Vulkan device anyway, choose “The GPU, always” or its index in Settings.</source>
+        <location filename="../../app/desktop/device_choice.cpp" line="+35"/>
+        <source>The only Vulkan device, %1, is a software renderer without the subgroup shuffles that Confidant&apos;s kernels for such devices need; the CPU backend is faster, so it is used. To use the Vulkan device anyway, choose “The GPU, always” or its index in Settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The only Vulkan device, %1, is a software renderer whose %2 MiB of memory cannot hold this %3 MiB model, so the CPU backend is used.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>No GPU was found: the model runs on %1, a software renderer that computes on the processor. Replies come much slower than on a GPU.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1298,7 +1308,7 @@
 <context>
     <name>confidant::app::ModelManager</name>
     <message>
-        <location filename="../../app/desktop/model_manager.cpp" line="+61"/>
+        <location filename="../../app/desktop/model_manager.cpp" line="+53"/>
         <source>Starting</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1341,7 +1351,7 @@
 <context>
     <name>confidant::app::TransferController</name>
     <message>
-        <location filename="../../app/desktop/transfer_controller.cpp" line="+54"/>
+        <location filename="../../app/desktop/transfer_controller.cpp" line="+45"/>
         <location line="+21"/>
         <source>Unknown export format “%1”.</source>
         <translation type="unfinished"></translation>

@@ -88,7 +88,8 @@ Rectangle {
                 color: Theme.mutedText
                 text: App.models.deviceNote !== "" ? App.models.deviceNote
                       : qsTr("Automatic uses the GPU; when the only one is a software renderer (such as lavapipe), " +
-                             "the faster CPU backend. If the GPU cannot run a model, Confidant says why and offers the CPU.")
+                             "it still runs the model there if it fits, else on the CPU backend. If the GPU cannot run " +
+                             "a model, Confidant says why and offers the CPU.")
             }
             RowLayout {
                 FieldLabel { text: qsTr("GPU index (-1: the best one)") }

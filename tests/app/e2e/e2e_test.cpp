@@ -131,11 +131,10 @@ private slots:
             QTRY_VERIFY_WITH_TIMEOUT(models->loaded(), kWaitMs);
         }
         QVERIFY(item("loadStatusText")->property("text").toString().contains(models->device()));
-        // Automatic on a machine whose only Vulkan device is a software one: the CPU, and why.
-        if (!models->deviceNote().isEmpty()) {
-            QCOMPARE(models->backend(), QStringLiteral("cpu"));
+        // Automatic on a machine whose only Vulkan device is a software one (lavapipe in CI): what
+        // it chose, and why, is on the screen.
+        if (!models->deviceNote().isEmpty())
             QVERIFY(item("loadStatusText")->property("text").toString().contains(models->deviceNote()));
-        }
     }
 
     void sendAMessageAndSeeTheReply() {

@@ -1,5 +1,6 @@
-// "Automatic" picks the CPU backend when the only Vulkan devices are software (CPU-type) ones,
-// and says so; a real GPU, or a device the user picked, keeps the Vulkan path.
+// "Automatic": a real GPU when there is one; with only software (CPU-type) Vulkan devices, the
+// Vulkan backend when the device has subgroup shuffles and room for the model, else the CPU
+// backend; a note says which and why. A device the user picked keeps the Vulkan path.
 #include <QTest>
 
 #include "device_choice.h"
@@ -10,41 +11,63 @@ using confidant::inference::VulkanDeviceInfo;
 
 namespace {
 
-VulkanDeviceInfo device(const char* name, const char* type, bool usable = true) {
+VulkanDeviceInfo device(const char* name, const char* type, bool usable = true, bool shuffles = true,
+                        uint64_t memory = uint64_t(2048) << 20) {
     VulkanDeviceInfo d;
     d.name = name;
     d.type = type;
     d.usable = usable;
+    d.subgroupShuffle = shuffles;
+    d.heaps.push_back({memory, 0, true});
     return d;
 }
+
+constexpr uint64_t k_smallModel = uint64_t(800) << 20;
 
 }  // namespace
 
 class DeviceChoiceTest : public QObject {
     Q_OBJECT
 private slots:
-    void onlyASoftwareDeviceMeansTheCpuAndSaysWhy() {
-        const DeviceChoice choice = chooseAutomaticDevice({device("llvmpipe (LLVM 15.0.6, 256 bits)", "cpu")}, -1);
-        QVERIFY(choice.useCpu);
+    void onlyASoftwareDeviceWithShufflesRunsTheModelAndSaysSo() {
+        const DeviceChoice choice =
+            chooseAutomaticDevice({device("llvmpipe (LLVM 15.0.6, 256 bits)", "cpu")}, -1, k_smallModel);
+        QVERIFY(!choice.useCpu);
         QVERIFY(choice.note.contains(QStringLiteral("llvmpipe")));
+        QVERIFY(choice.note.contains(QStringLiteral("software renderer")));
+    }
+
+    void aSoftwareDeviceWithoutShufflesMeansTheCpu() {
+        const DeviceChoice choice = chooseAutomaticDevice({device("SwiftShader", "cpu", true, false)}, -1, k_smallModel);
+        QVERIFY(choice.useCpu);
+        QVERIFY(choice.note.contains(QStringLiteral("SwiftShader")));
         QVERIFY(choice.note.contains(QStringLiteral("CPU backend is faster")));
     }
 
+    void aModelLargerThanTheSoftwareDevicesMemoryMeansTheCpu() {
+        const DeviceChoice choice = chooseAutomaticDevice({device("llvmpipe", "cpu")}, -1, uint64_t(4700) << 20);
+        QVERIFY(choice.useCpu);
+        QVERIFY(choice.note.contains(QStringLiteral("2048 MiB")));
+        QVERIFY(choice.note.contains(QStringLiteral("4700 MiB")));
+    }
+
     void aRealGpuIsUsed() {
-        const DeviceChoice choice =
-            chooseAutomaticDevice({device("llvmpipe", "cpu"), device("Radeon RX 7600", "discrete")}, -1);
+        const DeviceChoice choice = chooseAutomaticDevice(
+            {device("llvmpipe", "cpu", true, false), device("Radeon RX 7600", "discrete")}, -1, uint64_t(4700) << 20);
         QVERIFY(!choice.useCpu);
         QVERIFY(choice.note.isEmpty());
-        QVERIFY(!chooseAutomaticDevice({device("Intel UHD", "integrated")}, -1).useCpu);
+        QVERIFY(!chooseAutomaticDevice({device("Intel UHD", "integrated")}, -1, k_smallModel).useCpu);
     }
 
     void anUnusableGpuDoesNotCount() {
-        QVERIFY(chooseAutomaticDevice({device("Old GPU", "discrete", false), device("llvmpipe", "cpu")}, -1).useCpu);
+        const DeviceChoice choice = chooseAutomaticDevice(
+            {device("Old GPU", "discrete", false), device("llvmpipe", "cpu", true, false)}, -1, k_smallModel);
+        QVERIFY(choice.useCpu);
     }
 
     void aPickedDeviceOrNoDeviceKeepsTheVulkanPath() {
-        QVERIFY(!chooseAutomaticDevice({device("llvmpipe", "cpu")}, 0).useCpu);  // the user chose it
-        QVERIFY(!chooseAutomaticDevice({}, -1).useCpu);  // the Vulkan path explains that there is none
+        QVERIFY(!chooseAutomaticDevice({device("llvmpipe", "cpu", true, false)}, 0, k_smallModel).useCpu);
+        QVERIFY(!chooseAutomaticDevice({}, -1, k_smallModel).useCpu);  // the Vulkan path explains that there is none
     }
 };
 
