@@ -101,9 +101,13 @@ public:
         : Tokenizer(std::move(vocabulary)), m_specials(m_vocabulary) {}
 
     Result<void> load() {
-        if (m_vocabulary.unk < 0 &&
-            std::find(m_vocabulary.types.begin(), m_vocabulary.types.end(), TokenType::Unknown) == m_vocabulary.types.end())
-            return makeError("the sentencepiece vocabulary has no unknown token (type 2)");
+        m_unknown = m_vocabulary.unk;
+        if (m_unknown < 0) {
+            const auto found = std::find(m_vocabulary.types.begin(), m_vocabulary.types.end(), TokenType::Unknown);
+            if (found == m_vocabulary.types.end())
+                return makeError("the sentencepiece vocabulary has no unknown token (type 2)");
+            m_unknown = TokenId(found - m_vocabulary.types.begin());
+        }
         const auto status = m_processor.LoadFromSerializedProto(serializeModel(m_vocabulary));
         if (!status.ok()) return makeError("the sentencepiece vocabulary is inconsistent: " + std::string(status.message()));
         return {};
@@ -153,11 +157,14 @@ private:
         if (startsSegment && m_vocabulary.addSpacePrefix) input = " ";
         input.append(fragment);
         std::vector<int> pieces;
-        if (!m_processor.Encode(input, &pieces).ok()) return;
+        // The library fails only without a loaded model, which load() rules out; should it fail
+        // anyway, the fragment shows up as the unknown token instead of vanishing.
+        if (!m_processor.Encode(input, &pieces).ok()) pieces.assign(1, m_unknown);
         ids.insert(ids.end(), pieces.begin(), pieces.end());
     }
 
     sentencepiece::SentencePieceProcessor m_processor;
+    TokenId m_unknown = -1;
     SpecialTokenMatcher m_specials;
 };
 
