@@ -165,9 +165,8 @@ Result<BenchResult> benchOne(const std::shared_ptr<const Model>& model, Backend&
             session->reset();
             const auto start = Clock::now();
             const std::clock_t cpuStart = std::clock();
-            if (auto fed = session->feed(prompt); !fed) return fed.error();
-            const auto logits = session->logits();
-            [[maybe_unused]] const auto first = std::max_element(logits.begin(), logits.end());
+            // As the app does for greedy sampling: the device picks the token, 4 bytes come back.
+            if (auto first = session->feedGreedy(prompt); !first) return first.error();
             const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
             pp.push_back(promptTokens / seconds);
             result.ppCpuPerToken += double(std::clock() - cpuStart) / CLOCKS_PER_SEC / promptTokens / reps;
@@ -175,15 +174,15 @@ Result<BenchResult> benchOne(const std::shared_ptr<const Model>& model, Backend&
         }
         if (generated > 0) {
             // Like llama-bench's tg: single-token steps from an empty context, each feeding the
-            // previous step's greedy choice.
+            // previous step's greedy choice (picked on the device, as the app does).
             session->reset();
             TokenId next = prompt.empty() ? 0 : prompt[0];
             const auto start = Clock::now();
             const std::clock_t cpuStart = std::clock();
             for (uint32_t i = 0; i < generated; ++i) {
-                if (auto fed = session->feed(std::span(&next, 1)); !fed) return fed.error();
-                const auto logits = session->logits();
-                next = TokenId(std::max_element(logits.begin(), logits.end()) - logits.begin());
+                auto picked = session->feedGreedy(std::span(&next, 1));
+                if (!picked) return picked.error();
+                next = *picked;
             }
             tg.push_back(generated / std::chrono::duration<double>(Clock::now() - start).count());
             result.tgCpuPerToken += double(std::clock() - cpuStart) / CLOCKS_PER_SEC / generated / reps;
