@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <optional>
+#include <system_error>
 #include <thread>
 #if __has_include(<sys/mman.h>)
 #include <sys/mman.h>
@@ -273,7 +274,12 @@ void writeChunk(const GgufTensorInfo& t, const WeightChunk& chunk) {
     const uint32_t perThread = (chunk.rows + threads - 1) / threads;
     for (uint32_t i = 1; i < threads; ++i) {
         const uint32_t begin = std::min(chunk.rows, i * perThread), end = std::min(chunk.rows, begin + perThread);
-        if (begin < end) helpers.emplace_back(work, begin, end);
+        if (begin >= end) continue;
+        try {
+            helpers.emplace_back(work, begin, end);
+        } catch (const std::system_error&) {
+            work(begin, end);  // no thread to be had: this one does that part too
+        }
     }
     work(0, std::min(chunk.rows, perThread));
     for (std::thread& helper : helpers) helper.join();
