@@ -81,7 +81,7 @@ PY
 "$build/app/confidant-cli" import --db "$work/data/confidant.db" "$work/conversations.json"
 cat > "$work/data/settings.ini" <<INI
 [General]
-device=cpu
+device=auto
 lastConversation=1
 defaultModel=$work/models/stories260K.gguf
 maxTokens=96
@@ -114,7 +114,7 @@ shot 08-search
 stop
 
 # 3. Dark theme.
-sed -i 's/^device=cpu/device=cpu\ntheme=dark/' "$work/data/settings.ini"
+sed -i 's/^device=auto/device=auto\ntheme=dark/' "$work/data/settings.ini"
 start "$work/data" "$work/models"
 sleep 3
 shot 07-dark-theme
