@@ -1,4 +1,5 @@
-// The device layer: listing, choice by index, and the pipeline cache written to the cache folder.
+// The device layer: listing, choice by index, the kernel shape per device, and the pipeline cache
+// written to the cache folder.
 #include <cstdlib>
 #include <filesystem>
 
@@ -21,6 +22,22 @@ TEST(Devices, ListsAtLeastOneUsableDeviceWithItsLimits) {
         preferred += d.preferred ? 1 : 0;
     }
     EXPECT_EQ(preferred, 1) << "exactly one device is the default";
+}
+
+// CPU devices with shuffles get matmul_lanes with their own subgroup size (8 on lavapipe, 4 when
+// CTest's vulkan_subgroup4 narrows its SIMD width): the parity tests then cover that size.
+TEST(Devices, CpuDevicesUseTheLaneKernelsAtTheirSubgroupSize) {
+    CONFIDANT_REQUIRE_GPU();
+    const Device& device = *Gpu::instance().device;
+    const KernelConfig config = KernelConfig::forDevice(device);
+    if (device.isCpu() && device.info().subgroupShuffle) {
+        EXPECT_EQ(config.matmulLanes, device.info().subgroupSize) << device.info().name;
+    } else {
+        EXPECT_EQ(config.matmulLanes, 0u) << device.info().name;
+    }
+    if (const char* width = std::getenv("LP_NATIVE_VECTOR_WIDTH"); width && device.isCpu()) {
+        EXPECT_EQ(device.info().subgroupSize, uint32_t(std::atoi(width) / 32)) << "lavapipe did not take the SIMD width";
+    }
 }
 
 TEST(Devices, ChoosingByIndexGivesThatDevice) {
