@@ -232,7 +232,7 @@ bool readConversation(const json& value, const std::string& place, ConversationD
 
 }  // namespace
 
-Result<ImportReport> importChatGpt(Database& database, std::string_view text) {
+Result<ImportReport> importChatGpt(Database& database, std::string_view text, const ImportProgress& progress) {
     auto parsed = detail::parseJsonText(text);
     if (!parsed) return invalid(parsed.error().message);
     if (!parsed->is_array()) return invalid("the top level must be an array of conversations");
@@ -245,7 +245,7 @@ Result<ImportReport> importChatGpt(Database& database, std::string_view text) {
         if (!ids.insert(data.conversation.id).second) continue;  // the same conversation twice in one file
         conversations.push_back(std::move(data));
     }
-    return detail::writeImported(database, conversations, true);
+    return detail::writeImported(database, conversations, true, progress);
 }
 
 }  // namespace confidant::storage

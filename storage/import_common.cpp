@@ -21,7 +21,7 @@ Result<nlohmann::json> parseJsonText(std::string_view text) {
 }
 
 Result<ImportReport> writeImported(Database& database, std::vector<ConversationData>& conversations,
-                                   bool remapTakenMessageIds) {
+                                   bool remapTakenMessageIds, const ImportProgress& progress) {
     ImportReport report;
     auto transaction = Transaction::begin(database);
     if (!transaction) return transaction.error();
@@ -40,6 +40,7 @@ Result<ImportReport> writeImported(Database& database, std::vector<ConversationD
         if (!found) return found.error();
         if (*found) {
             ++report.skipped;
+            if (progress) progress(int(i + 1), int(conversations.size()));
             continue;
         }
         std::unordered_map<std::string, std::string> renamed;
@@ -66,6 +67,8 @@ Result<ImportReport> writeImported(Database& database, std::vector<ConversationD
         for (const Message& m : data.messages) CONFIDANT_TRY(inserter->insert(m));
         ++report.imported;
         report.messages += int(data.messages.size());
+        report.addedIds.push_back(data.conversation.id);
+        if (progress) progress(int(i + 1), int(conversations.size()));
     }
     CONFIDANT_TRY(transaction->commit());
     return report;

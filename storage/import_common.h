@@ -22,6 +22,6 @@ Result<nlohmann::json> parseJsonText(std::string_view text);
 // skipped. A message id already used elsewhere is an error (`remapTakenMessageIds` false, our
 // format: its ids are meant to be unique) or replaced by a fresh one (true, foreign formats).
 Result<ImportReport> writeImported(Database& database, std::vector<ConversationData>& conversations,
-                                   bool remapTakenMessageIds);
+                                   bool remapTakenMessageIds, const ImportProgress& progress);
 
 }  // namespace confidant::storage::detail

@@ -198,7 +198,7 @@ bool readConversation(const json& value, const std::string& place, ConversationD
 
 }  // namespace
 
-Result<ImportReport> importJson(Database& database, std::string_view text) {
+Result<ImportReport> importJson(Database& database, std::string_view text, const ImportProgress& progress) {
     auto parsed = detail::parseJsonText(text);
     if (!parsed) return invalid(parsed.error().message);
     const json& document = *parsed;
@@ -228,7 +228,7 @@ Result<ImportReport> importJson(Database& database, std::string_view text) {
             return invalid(place + ".id: the id " + data.conversation.id + " is used twice in the file");
         conversations.push_back(std::move(data));
     }
-    return detail::writeImported(database, conversations, false);
+    return detail::writeImported(database, conversations, false, progress);
 }
 
 Result<ImportFormat> detectImportFormat(std::string_view text) {
@@ -240,7 +240,7 @@ Result<ImportFormat> detectImportFormat(std::string_view text) {
                      "not a Confidant export (an object with \"format\") or a ChatGPT conversations.json (an array)");
 }
 
-Result<ImportReport> importFile(Database& database, const std::string& path) {
+Result<ImportReport> importFile(Database& database, const std::string& path, const ImportProgress& progress) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return makeError(ErrorCode::NotFound, "cannot read " + path + ": no such file or not readable");
     std::ostringstream buffer;
@@ -248,7 +248,8 @@ Result<ImportReport> importFile(Database& database, const std::string& path) {
     const std::string text = buffer.str();
     auto format = detectImportFormat(text);
     if (!format) return makeError(format.error().code, path + ": " + format.error().message);
-    auto report = *format == ImportFormat::Confidant ? importJson(database, text) : importChatGpt(database, text);
+    auto report = *format == ImportFormat::Confidant ? importJson(database, text, progress)
+                                                     : importChatGpt(database, text, progress);
     if (!report) return makeError(report.error().code, path + ": " + report.error().message);
     return report;
 }

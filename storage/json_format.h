@@ -2,6 +2,7 @@
 // every branch, all metadata and statistics, and importing back without loss.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,18 +25,23 @@ struct ImportReport {
     int imported = 0;  // conversations added
     int skipped = 0;   // conversations already in the store (same id): left as they are
     int messages = 0;  // messages added
+    std::vector<std::string> addedIds;  // the ids of the conversations added, in the file's order
 };
+
+// Called while an import writes, after each conversation of the file (added or skipped): how many
+// are done, of how many. Nothing is committed until the last one (one transaction).
+using ImportProgress = std::function<void(int done, int total)>;
 
 // Our JSON: validated completely first (an error names the place, e.g.
 // "conversations[2].messages[5].role: expected one of ..."), then written in one transaction.
-Result<ImportReport> importJson(Database& database, std::string_view text);
+Result<ImportReport> importJson(Database& database, std::string_view text, const ImportProgress& progress = {});
 // ChatGPT's conversations.json (an array of conversations with a "mapping" tree of nodes).
-Result<ImportReport> importChatGpt(Database& database, std::string_view text);
+Result<ImportReport> importChatGpt(Database& database, std::string_view text, const ImportProgress& progress = {});
 
 enum class ImportFormat { Confidant, ChatGpt };
 // Detects the format of `text`; InvalidInput when it is neither (or not JSON at all).
 Result<ImportFormat> detectImportFormat(std::string_view text);
 // Reads the file, detects its format and imports it.
-Result<ImportReport> importFile(Database& database, const std::string& path);
+Result<ImportReport> importFile(Database& database, const std::string& path, const ImportProgress& progress = {});
 
 }  // namespace confidant::storage

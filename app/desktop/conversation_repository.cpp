@@ -255,10 +255,13 @@ void ConversationRepository::exportAll(ExportFormat format, const QString& path,
     m_store->exportAll(format, path, context, std::move(progress), std::move(done));
 }
 
-void ConversationRepository::importFile(const QString& path, QObject* context,
+void ConversationRepository::importFile(const QString& path, QObject* context, ConversationStore::Progress progress,
                                         std::function<void(const ImportSummary&, const QString& error)> done) {
     // The repository adopts what was added even when `context` is gone by then.
-    m_store->importFile(path, this, [this, c = QPointer<QObject>(context), done = std::move(done)](const QVector<Conversation>& added, const QStringList& keys,
+    auto progressWhileThere = [c = QPointer<QObject>(context), progress = std::move(progress)](int n, int total) {
+        if (c && progress) progress(n, total);
+    };
+    m_store->importFile(path, this, progressWhileThere, [this, c = QPointer<QObject>(context), done = std::move(done)](const QVector<Conversation>& added, const QStringList& keys,
                                                                    const ImportSummary& summary, const QString& error) {
         for (qsizetype i = 0; i < added.size(); ++i) {
             Conversation conversation = added[i];

@@ -57,7 +57,7 @@ public:
     void exportAll(ExportFormat format, const QString& path, QObject* context, ConversationStore::Progress progress,
                    ConversationStore::Done done);
     // The imported conversations are added (conversationAdded for each) before `done` runs.
-    void importFile(const QString& path, QObject* context,
+    void importFile(const QString& path, QObject* context, ConversationStore::Progress progress,
                     std::function<void(const ImportSummary&, const QString& error)> done);
 
 signals:

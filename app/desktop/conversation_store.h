@@ -66,8 +66,8 @@ public:
     // folder `path`, reporting progress per file.
     virtual void exportAll(ExportFormat format, const QString& path, QObject* context, Progress progress, Done done) = 0;
     // Our JSON export or ChatGPT's conversations.json. A malformed file imports nothing and the
-    // error names the place.
-    virtual void importFile(const QString& path, QObject* context, ImportDone done) = 0;
+    // error names the place. `progress` counts the file's conversations as they are written.
+    virtual void importFile(const QString& path, QObject* context, Progress progress, ImportDone done) = 0;
     // Ties the app id `conversationId` to the imported conversation `key` (from ImportDone).
     virtual void adopt(qint64 conversationId, const QString& key) = 0;
 };

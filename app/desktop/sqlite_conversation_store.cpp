@@ -257,10 +257,11 @@ public:
     }
 
     // Imports the file, then reads back the conversations it added (kept aside until adopted).
-    QVector<Conversation> importFile(const QString& path, QStringList* keys, ImportSummary* summary, QString* error) {
+    QVector<Conversation> importFile(const QString& path, const storage::ImportProgress& progress, QStringList* keys,
+                                     ImportSummary* summary, QString* error) {
         QVector<Conversation> added;
         if (!open(error)) return added;
-        auto report = storage::importFile(*m_db, path.toStdString());
+        auto report = storage::importFile(*m_db, path.toStdString(), progress);
         if (!report) {
             *error = qt(report.error().message);
             return added;
@@ -268,13 +269,7 @@ public:
         summary->imported = report->imported;
         summary->skipped = report->skipped;
         summary->messages = report->messages;
-        auto ids = storage::allConversationIds(*m_db);
-        if (!ids) {
-            *error = qt(ids.error().message);
-            return added;
-        }
-        for (const std::string& uuid : *ids) {
-            if (findByUuid(uuid) || m_imported.count(uuid)) continue;
+        for (const std::string& uuid : report->addedIds) {
             auto data = storage::loadConversation(*m_db, uuid);
             if (!data) {
                 qWarning("skipping the unreadable conversation %s: %s", uuid.c_str(), data.error().message.c_str());
@@ -598,12 +593,13 @@ void SqliteConversationStore::exportAll(ExportFormat format, const QString& path
     }, Qt::QueuedConnection);
 }
 
-void SqliteConversationStore::importFile(const QString& path, QObject* context, ImportDone done) {
-    QMetaObject::invokeMethod(m_worker, [w = m_worker, path, c = QPointer<QObject>(context), done] {
+void SqliteConversationStore::importFile(const QString& path, QObject* context, Progress progress, ImportDone done) {
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, path, c = QPointer<QObject>(context), progress, done] {
         QStringList keys;
         ImportSummary summary;
         QString error;
-        QVector<Conversation> added = w->importFile(path, &keys, &summary, &error);
+        const auto reportProgress = [&](int n, int total) { deliverTo(c, [progress, n, total] { progress(n, total); }); };
+        QVector<Conversation> added = w->importFile(path, reportProgress, &keys, &summary, &error);
         deliverTo(c, [done, added = std::move(added), keys, summary, error] { done(added, keys, summary, error); });
     }, Qt::QueuedConnection);
 }

@@ -27,7 +27,7 @@ public:
     void exportConversation(qint64 conversationId, ExportFormat format, const QString& path, QObject* context,
                             Done done) override;
     void exportAll(ExportFormat format, const QString& path, QObject* context, Progress progress, Done done) override;
-    void importFile(const QString& path, QObject* context, ImportDone done) override;
+    void importFile(const QString& path, QObject* context, Progress progress, ImportDone done) override;
     void adopt(qint64 conversationId, const QString& key) override;
     // After loadAll: the file is not SQLite or is damaged, so moveAside() may be offered.
     bool damaged() const { return m_damaged; }

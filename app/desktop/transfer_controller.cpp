@@ -73,9 +73,7 @@ void TransferController::exportAll(const QString& format, const QString& fileOrU
     m_repository->exportAll(
         f, path, this,
         [this](int done, int total) {
-            m_progress = total > 0 ? double(done) / total : -1;
-            m_status = tr("Exported %1 of %2 conversations…").arg(done).arg(total);
-            emit stateChanged();
+            showProgress(done, total, tr("Exported %1 of %2 conversations…").arg(done).arg(total));
         },
         [this, path](const QString& error) {
             end(error.isEmpty() ? tr("Exported every conversation to %1.").arg(path) : tr("Export failed: %1").arg(error),
@@ -90,7 +88,11 @@ void TransferController::importFile(const QString& fileOrUrl) {
         emit importFinished(path, 0, tr("Another export or import is still running."));
         return;
     }
-    m_repository->importFile(path, this, [this, path](const ImportSummary& summary, const QString& error) {
+    const auto progress = [this](int done, int total) {
+        // Nothing is committed before the last one: the file goes in whole or not at all.
+        showProgress(done, total, tr("Writing conversation %1 of %2…").arg(done).arg(total));
+    };
+    m_repository->importFile(path, this, progress, [this, path](const ImportSummary& summary, const QString& error) {
         if (!error.isEmpty()) {
             end(tr("Nothing was imported: %1").arg(error), true);
         } else if (summary.skipped > 0) {
@@ -102,6 +104,12 @@ void TransferController::importFile(const QString& fileOrUrl) {
         }
         emit importFinished(path, summary.imported, error);
     });
+}
+
+void TransferController::showProgress(int done, int total, const QString& status) {
+    m_progress = total > 0 ? double(done) / total : -1;
+    m_status = status;
+    emit stateChanged();
 }
 
 }  // namespace confidant::app

@@ -46,6 +46,8 @@ signals:
 private:
     bool begin(const QString& status);
     void end(const QString& status, bool failed);
+    // The bar at done / total (indeterminate when total is 0) and the line under it.
+    void showProgress(int done, int total, const QString& status);
 
     ConversationRepository* m_repository;
     bool m_busy = false;

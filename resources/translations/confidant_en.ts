@@ -702,7 +702,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+138"/>
+        <location line="+133"/>
         <source>This reply ended with an error.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1369,33 +1369,33 @@
     <message>
         <location line="+1"/>
         <location line="+17"/>
-        <location line="+20"/>
+        <location line="+18"/>
         <source>Another export or import is still running.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-33"/>
+        <location line="-31"/>
         <source>Exported to %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+0"/>
-        <location line="+24"/>
+        <location line="+22"/>
         <source>Export failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-12"/>
+        <location line="-10"/>
         <source>Exporting every conversation to %1…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>Exported %1 of %2 conversations…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Exported every conversation to %1.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1406,6 +1406,11 @@
     </message>
     <message>
         <location line="+6"/>
+        <source>Writing conversation %1 of %2…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Nothing was imported: %1</source>
         <translation type="unfinished"></translation>
     </message>

@@ -133,6 +133,36 @@ TEST(ExportJson, ReimportingDoesNotDuplicate) {
     EXPECT_EQ(*db.queryInt("SELECT count(*) FROM messages"), 4);
 }
 
+// The report names the conversations it added, in the file's order, and progress counts every
+// conversation of the file, the skipped ones too.
+TEST(ExportJson, ReportListsTheAddedIdsAndProgressCountsEveryConversation) {
+    Database source = testing::openOrDie(":memory:");
+    buildRichConversation(source);
+    auto second = createConversation(source, {.title = "Second"});
+    auto third = createConversation(source, {.title = "Third"});
+    ASSERT_TRUE(second.ok() && third.ok());
+    auto text = exportJson(source, {});
+    ASSERT_TRUE(text.ok());
+    auto order = allConversationIds(source);
+    ASSERT_TRUE(order.ok());
+
+    Database target = testing::openOrDie(":memory:");
+    auto onlySecond = exportJson(source, {second->id});
+    ASSERT_TRUE(onlySecond.ok());
+    ASSERT_TRUE(importJson(target, *onlySecond).ok());
+
+    std::vector<std::pair<int, int>> calls;
+    auto report = importJson(target, *text, [&](int done, int total) { calls.emplace_back(done, total); });
+    ASSERT_TRUE(report.ok()) << report.error().message;
+    EXPECT_EQ(report->imported, 2);
+    EXPECT_EQ(report->skipped, 1);
+    std::vector<std::string> expected;
+    for (const std::string& id : *order)
+        if (id != second->id) expected.push_back(id);
+    EXPECT_EQ(report->addedIds, expected);
+    EXPECT_EQ(calls, (std::vector<std::pair<int, int>>{{1, 3}, {2, 3}, {3, 3}}));
+}
+
 struct BadCase {
     const char* name;
     std::string from;

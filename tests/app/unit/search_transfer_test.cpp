@@ -218,8 +218,13 @@ private slots:
         TransferController transfer(repository.get());
         QSignalSpy added(repository.get(), &ConversationRepository::conversationAdded);
         QSignalSpy imported(&transfer, &TransferController::importFinished);
+        QStringList statuses;
+        const auto watching = connect(&transfer, &TransferController::stateChanged, this,
+                                      [&] { statuses << transfer.status(); });
         transfer.importFile(QUrl::fromLocalFile(json).toString());
         QVERIFY(imported.wait(k_waitMs));
+        disconnect(watching);
+        QVERIFY2(statuses.contains(QStringLiteral("Writing conversation 1 of 1…")), qPrintable(statuses.join(" | ")));
         QCOMPARE(imported[0][2].toString(), QString());
         QCOMPARE(imported[0][1].toInt(), 1);
         QCOMPARE(added.size(), 1);
