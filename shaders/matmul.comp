@@ -18,6 +18,7 @@ layout(push_constant) uniform Push {
     uint rowStride;    // float types: padded row length
     uint scaleOffset;  // quantized types: first word of the scales
     uint hasBias;
+    uint firstToken;   // the first token of this dispatch's tiles (a batch may take two dispatches)
 } pc;
 
 #include "weights.glsl"
@@ -34,7 +35,7 @@ void main() {
     const uint rowsPerGroup = gl_WorkGroupSize.x / THREADS_PER_ROW;
     const uint part = lid % THREADS_PER_ROW;
     const uint row = gl_WorkGroupID.x * rowsPerGroup + lid / THREADS_PER_ROW;
-    const uint t0 = gl_WorkGroupID.y * TILE;
+    const uint t0 = pc.firstToken + gl_WorkGroupID.y * TILE;
     const uint tokens = min(TILE, pc.tokenCount - t0);
     const uint fullBlocks = pc.inDim / k_blockSize;
     const uint blocksPerRow = (pc.inDim + k_blockSize - 1) / k_blockSize;

@@ -14,7 +14,7 @@
 
 layout(local_size_x_id = 0) in;                // the subgroup size
 layout(constant_id = 1) const uint LANES = 8;  // the subgroup size again, as a constant for unrolling
-layout(constant_id = 2) const uint TILE = 16;  // tokens per workgroup: 1, or a multiple of LANES / 2
+layout(constant_id = 2) const uint TILE = 16;  // tokens per workgroup (all computed, even past the last)
 
 layout(push_constant) uniform Push {
     uint inDim;
@@ -25,6 +25,7 @@ layout(push_constant) uniform Push {
     uint rowStride;
     uint scaleOffset;
     uint hasBias;
+    uint firstToken;   // the first token of this dispatch's tiles (a batch may take two dispatches)
 } pc;
 
 #include "weights.glsl"
@@ -46,7 +47,7 @@ void main() {
     // Lanes past the last row compute on the last row and store nothing: every lane must take part
     // in the shuffles.
     const uint readRow = min(row, pc.rowsInChunk - 1);
-    const uint t0 = gl_WorkGroupID.y * TILE;
+    const uint t0 = pc.firstToken + gl_WorkGroupID.y * TILE;
     const uint tokens = min(TILE, pc.tokenCount - t0);
     const uint lastToken = pc.tokenCount - 1;  // partial tiles re-read it
     const uint quadsPerToken = pc.inDim >> 2;

@@ -43,6 +43,8 @@ Result<Kernels> Kernels::create(PipelineLibrary& library, const KernelConfig& co
         if (const uint32_t lanes = config.matmulLanes) {
             if (auto r = make(k.m_matVec[type], "matmul_lanes_" + suffix, {lanes, lanes, 1}); !r) return r.error();
             if (auto r = make(k.m_matMul[type], "matmul_lanes_" + suffix, {lanes, lanes, tile}); !r) return r.error();
+            if (auto r = make(k.m_matMulTail[type], "matmul_lanes_" + suffix, {lanes, lanes, config.matmulTailTile}); !r)
+                return r.error();
             // Only float matrices have rows of any length.
             if (traitsOf(type).blockSize == 1) {
                 if (auto r = make(k.m_matVecPlain[type], "matmul_" + suffix, {group, threads, 1}); !r) return r.error();

@@ -28,6 +28,8 @@ struct KernelConfig {
     // CPU devices: the matrix products of matmul_lanes.comp, one subgroup of this many lanes per
     // workgroup sharing activations by shuffles; 0 uses matmul.comp.
     uint32_t matmulLanes = 0;
+    // matmul_lanes computes whole tiles, so a batch's last, partial tile takes these smaller ones.
+    uint32_t matmulTailTile = 4;
 
     // CPU devices (lavapipe) run a workgroup on one core with SIMD lanes: one row per lane, no
     // reductions. GPUs share each row among several invocations.
@@ -49,8 +51,8 @@ struct Dispatch {
     }
 };
 
-struct MatMulPush {  // matmul.comp
-    uint32_t inDim, outDim, rowsInChunk, rowOffset, tokenCount, rowStride, scaleOffset, hasBias;
+struct MatMulPush {  // matmul.comp, matmul_lanes.comp
+    uint32_t inDim, outDim, rowsInChunk, rowOffset, tokenCount, rowStride, scaleOffset, hasBias, firstToken;
 };
 struct EmbedPush {  // embed.comp
     uint32_t dim, rowBegin, rowsInChunk, tokenCount, rowStride, scaleOffset;
@@ -122,6 +124,7 @@ private:
     KernelConfig m_config;
     std::map<TensorType, VkPipeline> m_matVec;   // one token
     std::map<TensorType, VkPipeline> m_matMul;   // tiles of matmulTile tokens
+    std::map<TensorType, VkPipeline> m_matMulTail;  // matmul_lanes: tiles of matmulTailTile tokens
     // matmul.comp for rows whose length is not a multiple of 4, where the config picks matmul_lanes
     std::map<TensorType, VkPipeline> m_matVecPlain, m_matMulPlain;
     std::map<TensorType, VkPipeline> m_embed;
