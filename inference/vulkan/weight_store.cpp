@@ -183,13 +183,20 @@ void repack(const GgufTensorInfo& t, uint32_t rowBegin, uint32_t rows, uint8_t* 
     }
 }
 
+#if __has_include(<sys/mman.h>)
+// madvise(advice) over the whole pages holding [data, data + bytes). Only a hint: failure changes nothing.
+void advise(const uint8_t* data, size_t bytes, int advice) {
+    const uintptr_t page = uintptr_t(sysconf(_SC_PAGESIZE));
+    const uintptr_t begin = uintptr_t(data) / page * page, end = (uintptr_t(data) + bytes + page - 1) / page * page;
+    (void)madvise(reinterpret_cast<void*>(begin), end - begin, advice);
+}
+#endif
+
 // Asks the kernel to start reading `bytes` of the mapped file at `data`, so that the disk works while
-// the host repacks and the device copies what came before. Only a hint: failure changes nothing.
+// the host repacks and the device copies what came before.
 void prefetch(const uint8_t* data, size_t bytes) {
 #if __has_include(<sys/mman.h>)
-    const uintptr_t page = uintptr_t(sysconf(_SC_PAGESIZE));
-    const uintptr_t begin = uintptr_t(data) / page * page;
-    (void)madvise(reinterpret_cast<void*>(begin), uintptr_t(data) + bytes - begin, MADV_WILLNEED);
+    advise(data, bytes, MADV_WILLNEED);
 #else
     (void)data, (void)bytes;
 #endif
@@ -197,13 +204,11 @@ void prefetch(const uint8_t* data, size_t bytes) {
 
 // Asks the kernel to back `bytes` of fresh mapped device memory at `data` with pages now, in one
 // call, rather than by one page fault per page while repacking (costly in virtual machines: a
-// perf profile of a lavapipe load showed 30% of its time in page faults). Only a hint.
-void populate(uint8_t* data, size_t bytes) {
+// perf profile of a lavapipe load showed 30% of its time in page faults).
+void populate(const uint8_t* data, size_t bytes) {
 #if defined(__linux__)
     constexpr int k_populateWrite = 23;  // MADV_POPULATE_WRITE (Linux 5.14), absent from older headers
-    const uintptr_t page = uintptr_t(sysconf(_SC_PAGESIZE));
-    const uintptr_t begin = uintptr_t(data) / page * page, end = (uintptr_t(data) + bytes + page - 1) / page * page;
-    (void)madvise(reinterpret_cast<void*>(begin), end - begin, k_populateWrite);
+    advise(data, bytes, k_populateWrite);
 #else
     (void)data, (void)bytes;
 #endif

@@ -4,13 +4,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <sstream>
 #include <thread>
-
-#include <unistd.h>
 
 #include "backend.h"
 #include "session.h"
@@ -186,19 +183,11 @@ TEST_P(GeneratedModelParity, LogitsAndGreedyContinuationMatchTheCpu) {
     CONFIDANT_TESTDATA_FILE(vocab, "models/stories260K.gguf");
     const std::string name = std::string(testArchName(GetParam().arch)) + "-" +
                              std::string(testFileTypeName(GetParam().type));
-    const std::filesystem::path path = std::filesystem::temp_directory_path() /
-                                       ("confidant-vk-parity-" + std::to_string(::getpid()) + "-" + name + ".gguf");
     TestModelOptions options;
     options.arch = GetParam().arch;
-    options.shape = TestShape::Tiny;
     options.fileType = GetParam().type;
-    options.vocabPath = vocab.string();
     options.seed = 31;
-    options.threads = 1;
-    auto written = writeTestModel(options, path.string());
-    ASSERT_TRUE(written) << written.error().message;
-    auto model = Model::load(path.string());
-    std::filesystem::remove(path);
+    auto model = loadTinyTestModel(options, vocab.string(), "parity-" + name);
     ASSERT_TRUE(model) << model.error().message;
     expectParity(*model, true, 512);
 }

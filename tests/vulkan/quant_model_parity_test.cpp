@@ -1,10 +1,7 @@
 // Whole generated models (make-test-model's tiny llama shape, the stories260K vocabulary) whose
 // matrices use the quantizations beyond the basic ones: a Q5_K_M mix and one file per single type.
 // Final logits of a prompt and of a few decode steps must match the CPU reference (NMSE <= 1e-3).
-#include <unistd.h>
-
 #include <algorithm>
-#include <filesystem>
 #include <ostream>
 #include <set>
 
@@ -18,7 +15,6 @@
 namespace confidant::vktest {
 namespace {
 
-namespace fs = std::filesystem;
 
 struct QuantModelCase {
     std::string label;
@@ -33,20 +29,11 @@ TEST_P(QuantModelParity, LogitsMatchTheCpu) {
     CONFIDANT_REQUIRE_GPU();
     CONFIDANT_TESTDATA_FILE(vocab, "models/stories260K.gguf");
     const QuantModelCase& c = GetParam();
-    const fs::path path = fs::temp_directory_path() /
-                          ("confidant-vk-quant-" + std::to_string(::getpid()) + "-" + c.label + ".gguf");
     TestModelOptions options;
-    options.shape = TestShape::Tiny;
     options.fileType = c.fileType;
     options.pureType = c.pureType;
-    options.vocabPath = vocab.string();
     options.seed = 77;
-    options.threads = 1;
-    auto written = writeTestModel(options, path.string());
-    ASSERT_TRUE(written) << written.error().message;
-    auto model = Model::load(path.string());
-    std::error_code ignored;
-    fs::remove(path, ignored);  // the mapping keeps the data readable
+    auto model = loadTinyTestModel(options, vocab.string(), "quant-" + c.label);
     ASSERT_TRUE(model) << model.error().message;
 
     std::set<TensorType> matrixTypes;

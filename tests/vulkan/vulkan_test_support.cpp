@@ -4,6 +4,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+
+#include <unistd.h>
 
 namespace confidant::vktest {
 
@@ -177,6 +180,20 @@ void TensorSet::finish() {
 }
 
 const GgufTensorInfo* TensorSet::operator[](const std::string& name) const { return m_file->findTensor(name); }
+
+Result<std::shared_ptr<const Model>> loadTinyTestModel(TestModelOptions options, const std::string& vocabPath,
+                                                       const std::string& label) {
+    const std::filesystem::path path = std::filesystem::temp_directory_path() /
+                                       ("confidant-vk-" + std::to_string(::getpid()) + "-" + label + ".gguf");
+    options.shape = TestShape::Tiny;
+    options.vocabPath = vocabPath;
+    options.threads = 1;
+    if (auto written = writeTestModel(options, path.string()); !written) return written.error();
+    auto model = Model::load(path.string());
+    std::error_code ignored;
+    std::filesystem::remove(path, ignored);
+    return model;
+}
 
 double nmse(std::span<const float> expected, std::span<const float> actual) {
     double error = 0, reference = 0;

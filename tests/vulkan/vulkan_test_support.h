@@ -13,6 +13,8 @@
 
 #include "gguf_file.h"
 #include "gguf_writer.h"
+#include "model.h"
+#include "test_model/test_model.h"
 #include "vulkan/graph_executor.h"
 
 namespace confidant::vktest {
@@ -51,6 +53,12 @@ private:
     std::vector<uint8_t> m_bytes;
     std::shared_ptr<const GgufFile> m_file;
 };
+
+// make-test-model's tiny shape (`options` says the rest) with the vocabulary of `vocabPath`, written
+// to a temporary file named after `label` and loaded; the file is removed at once (the mapping keeps
+// the data readable).
+Result<std::shared_ptr<const Model>> loadTinyTestModel(TestModelOptions options, const std::string& vocabPath,
+                                                       const std::string& label);
 
 // Normalized mean squared error: sum((a-e)^2) / sum(e^2).
 double nmse(std::span<const float> expected, std::span<const float> actual);

@@ -35,6 +35,23 @@ QByteArray readFile(const QString& path) {
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
 }
 
+// A conversation asking for an animal with two finished replies (two branches); the second is the
+// selected one.
+struct TwoReplies {
+    qint64 conversation, first, second;
+};
+
+TwoReplies addTwoReplies(ConversationRepository& repository, const QString& first, const QString& second) {
+    TwoReplies made;
+    made.conversation = repository.create({}, {});
+    const qint64 user = repository.addMessage(made.conversation, 0, MessageRole::User, QStringLiteral("Name an animal"));
+    made.first = repository.addMessage(made.conversation, user, MessageRole::Assistant, first);
+    repository.finishReply(made.conversation, made.first, {}, {});
+    made.second = repository.addMessage(made.conversation, user, MessageRole::Assistant, second);
+    repository.finishReply(made.conversation, made.second, {}, {});
+    return made;
+}
+
 // A two-message ChatGPT conversations.json (the shape of its "mapping" tree, trimmed).
 QByteArray chatGptExport() {
     return R"([{"title": "Boiling eggs", "create_time": 1717000000.0, "update_time": 1717000005.0,
@@ -104,12 +121,8 @@ private slots:
 
     void aHitOnAnotherBranchLeadsToThatBranch() {
         auto repository = openRepository(m_dir.path() + "/branches.db");
-        const qint64 c = repository->create({}, {});
-        const qint64 user = repository->addMessage(c, 0, MessageRole::User, QStringLiteral("Name an animal"));
-        const qint64 first = repository->addMessage(c, user, MessageRole::Assistant, QStringLiteral("A striped zebra."));
-        repository->finishReply(c, first, {}, {});
-        const qint64 second = repository->addMessage(c, user, MessageRole::Assistant, QStringLiteral("A grey elephant."));
-        repository->finishReply(c, second, {}, {});
+        const auto [c, first, second] =
+            addTwoReplies(*repository, QStringLiteral("A striped zebra."), QStringLiteral("A grey elephant."));
         QCOMPARE(repository->find(c)->activePath().last(), second);
 
         SearchModel search(repository.get());
@@ -200,12 +213,8 @@ private slots:
         const QString json = m_dir.path() + "/roundtrip.json";
         {
             auto source = openRepository(m_dir.path() + "/source.db");
-            const qint64 c = source->create({}, {});
-            const qint64 user = source->addMessage(c, 0, MessageRole::User, QStringLiteral("Name an animal"));
-            const qint64 first = source->addMessage(c, user, MessageRole::Assistant, QStringLiteral("A zebra."));
-            source->finishReply(c, first, {}, {});
-            const qint64 second = source->addMessage(c, user, MessageRole::Assistant, QStringLiteral("An elephant."));
-            source->finishReply(c, second, {}, {});
+            const auto [c, first, second] =
+                addTwoReplies(*source, QStringLiteral("A zebra."), QStringLiteral("An elephant."));
             source->selectPathTo(c, first);
             TransferController transfer(source.get());
             QSignalSpy exported(&transfer, &TransferController::exportFinished);
