@@ -56,7 +56,12 @@ public:
     virtual Result<std::unique_ptr<BackendContext>> createContext(uint32_t contextLength) = 0;
 };
 
-// The plain fp32 reference backend (cpu/cpu_backend.cpp); threads = 0 uses every core.
+// The plain fp32 reference backend (reference/): the oracle every faster backend is checked
+// against, op by op and end to end. threads = 0 uses every core.
+std::unique_ptr<Backend> createReferenceBackend(std::shared_ptr<const Model> model, unsigned threads = 0);
+
+// The fast CPU backend (cpu/): what `--backend cpu` and the app's CPU choice run.
+// threads = 0 uses the physical cores.
 std::unique_ptr<Backend> createCpuBackend(std::shared_ptr<const Model> model, unsigned threads = 0);
 
 #if defined(CONFIDANT_HAS_VULKAN)

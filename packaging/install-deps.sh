@@ -16,7 +16,8 @@ packages=(
   qt6-tools-dev qt6-l10n-tools
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
   qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qtqml-workerscript
-  qml6-module-qtquick-dialogs qml6-module-qttest qml6-module-qtqml qml6-module-qtqml-models
+  qml6-module-qtquick-dialogs qml6-module-qt-labs-folderlistmodel qml6-module-qttest qml6-module-qtqml
+  qml6-module-qtqml-models
   # tests (clang + compiler-rt for the libFuzzer targets)
   libgtest-dev libgmock-dev xvfb xauth x11-utils imagemagick clang libclang-rt-14-dev
   # packaging: icons rendered from SVG, AppStream validation, package checks

@@ -207,11 +207,12 @@ Result<BenchResult> benchOne(const std::shared_ptr<const Model>& model, Backend&
 Result<std::unique_ptr<Backend>> makeBackend(const std::string& name, const std::shared_ptr<const Model>& model,
                                              unsigned threads, int device) {
     if (name == "cpu") return createCpuBackend(model, threads);
+    if (name == "reference") return createReferenceBackend(model, threads);
 #if defined(CONFIDANT_HAS_VULKAN)
     if (name == "vulkan") return createVulkanBackend(model, VulkanOptions{device});
 #endif
     (void)device;
-    return makeError("unknown backend '" + name + "' (choose cpu or vulkan, or a list such as vulkan,cpu)");
+    return makeError("unknown backend '" + name + "' (choose cpu, reference or vulkan, or a list such as vulkan,cpu)");
 }
 
 }  // namespace

@@ -23,7 +23,8 @@ Result<LoadedModel> loadModelAndBackend(Arguments& args) {
     auto device = args.integer({"--device"}, 0, 1 << 16);
     if (!device) return device.error();
     const std::string name = backendName->value_or("cpu");
-    if (name != "cpu" && name != "vulkan") return makeError("unknown backend '" + name + "' (choose cpu or vulkan)");
+    if (name != "cpu" && name != "reference" && name != "vulkan")
+        return makeError("unknown backend '" + name + "' (choose cpu, reference or vulkan)");
     auto model = loadModelOption(args);
     if (!model) return model.error();
     LoadedModel loaded{*model, nullptr};
@@ -38,7 +39,8 @@ Result<LoadedModel> loadModelAndBackend(Arguments& args) {
 #endif
     }
     if (*device) return makeError("--device applies to --backend vulkan only");
-    loaded.backend = createCpuBackend(loaded.model, unsigned(threads->value_or(0)));
+    loaded.backend = name == "reference" ? createReferenceBackend(loaded.model, unsigned(threads->value_or(0)))
+                                         : createCpuBackend(loaded.model, unsigned(threads->value_or(0)));
     return loaded;
 }
 

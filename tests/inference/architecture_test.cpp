@@ -16,7 +16,7 @@ using testing::TinyModelSpec;
 using testing::TinyWeights;
 
 std::vector<float> logitsFor(const std::shared_ptr<const Model>& model, const std::vector<TokenId>& prompt) {
-    auto backend = createCpuBackend(model, 1);
+    auto backend = createReferenceBackend(model, 1);
     auto session = Session::create(model, *backend, 64);
     EXPECT_TRUE(session) << session.error().message;
     auto fed = session->feed(prompt);
@@ -208,7 +208,7 @@ TEST(Architectures, Gemma2RunsWithWindowsAndCaps) {
     EXPECT_EQ(logitsFor(model, k_prompt), logits) << "deterministic";
 
     // Batched and token-by-token evaluation agree, windows included (the prompt is longer than 4).
-    auto backend = createCpuBackend(model, 1);
+    auto backend = createReferenceBackend(model, 1);
     auto single = Session::create(model, *backend, 64, 1);
     ASSERT_TRUE(single && single->feed(k_prompt));
     EXPECT_LT(maxDifference({single->logits().begin(), single->logits().end()}, logits), 1e-5);

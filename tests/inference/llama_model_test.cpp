@@ -37,7 +37,7 @@ protected:
         auto loaded = Model::load(path.string());
         ASSERT_TRUE(loaded) << loaded.error().message;
         model = *loaded;
-        backend = createCpuBackend(model, 2);
+        backend = createReferenceBackend(model, 2);
     }
 
     std::vector<TokenId> greedy(Session& session, std::vector<TokenId> prompt, uint32_t n) {

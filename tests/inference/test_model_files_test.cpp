@@ -146,7 +146,7 @@ std::vector<float> promptLogits(const fs::path& path) {
     auto model = Model::load(path.string());
     EXPECT_TRUE(model) << (model ? "" : model.error().message);
     if (!model) return {};
-    auto backend = createCpuBackend(*model, 2);
+    auto backend = createReferenceBackend(*model, 2);
     auto session = Session::create(*model, *backend, 64);
     EXPECT_TRUE(session);
     if (!session) return {};

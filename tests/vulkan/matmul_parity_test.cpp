@@ -1,10 +1,10 @@
-// Matrix products and embedding lookups on the device against cpu_ops, for every supported weight
+// Matrix products and embedding lookups on the device against reference_ops, for every supported weight
 // type and for shapes that are not multiples of the block, tile or workgroup sizes.
 #include <optional>
 #include <ostream>
 #include <set>
 
-#include "cpu/cpu_ops.h"
+#include "reference/reference_ops.h"
 #include "vulkan_test_support.h"
 
 namespace confidant::vktest {
@@ -39,7 +39,7 @@ const Kernels& gpuShapedKernels(const std::set<TensorType>& types) {
 }
 
 // Runs y = x * w^T (+ b) for case `c` on the device with `kernels` (null: the device's own shape)
-// and checks it against cpu::matMul, for finite values and for writes past the output.
+// and checks it against reference::matMul, for finite values and for writes past the output.
 void checkMatMul(const MatMulCase& c, const Kernels* kernels) {
     std::mt19937 random(c.inDim * 131 + c.outDim * 7 + c.rows);
     TensorSet tensors;
@@ -82,9 +82,9 @@ void checkMatMul(const MatMulCase& c, const Kernels* kernels) {
     ASSERT_TRUE(ran) << ran.error().message;
 
     std::vector<float> expected(actual.size());
-    const std::vector<float> bias = cpu::dequantizeTensor(*tensors["b"]);
-    cpu::ThreadPool pool(1);
-    cpu::matMul(*tensors["w"], c.bias ? bias.data() : nullptr, input.data(), c.rows, expected.data(), pool);
+    const std::vector<float> bias = reference::dequantizeTensor(*tensors["b"]);
+    reference::ThreadPool pool(1);
+    reference::matMul(*tensors["w"], c.bias ? bias.data() : nullptr, input.data(), c.rows, expected.data(), pool);
     EXPECT_TRUE(allFinite(actual));
     const double error = nmse(expected, actual);
     EXPECT_LE(error, 5e-4);
@@ -186,7 +186,7 @@ TEST_P(EmbedParity, MatchesReference) {
     ASSERT_TRUE(ran) << ran.error().message;
 
     std::vector<float> expected(actual.size());
-    cpu::embed(*tensors["table"], tokens, expected.data());
+    reference::embed(*tensors["table"], tokens, expected.data());
     EXPECT_LE(nmse(expected, actual), 1e-6);
     EXPECT_TRUE(allFinite(actual));
     EXPECT_TRUE(harness.guardIntact(*executor, g, x));

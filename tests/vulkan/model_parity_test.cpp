@@ -118,7 +118,7 @@ class ModelParity : public ::testing::TestWithParam<ParityCase> {};
 void expectParity(const std::shared_ptr<const Model>& model, bool exactGreedy, uint32_t vocabLimit = 280) {
     auto gpuBackend = createVulkanBackend(model, {});
     ASSERT_TRUE(gpuBackend) << gpuBackend.error().message;
-    auto cpuBackend = createCpuBackend(model, 1);
+    auto cpuBackend = createReferenceBackend(model, 1);
     auto gpu = Session::create(model, **gpuBackend, 128, 8);
     auto cpu = Session::create(model, *cpuBackend, 128, 8);
     auto gpuGreedy = Session::create(model, **gpuBackend, 128, 8);  // picks on the device
@@ -207,7 +207,7 @@ TEST(ModelParity, CpuBackendFallsBackToAHostArgmax) {
     std::vector<uint8_t> storage;
     auto model = makeModel(TensorType::F32, 17, storage);
     ASSERT_TRUE(model);
-    auto backend = createCpuBackend(model, 1);
+    auto backend = createReferenceBackend(model, 1);
     auto full = Session::create(model, *backend, 64, 4);
     auto greedy = Session::create(model, *backend, 64, 4);
     ASSERT_TRUE(full && greedy);

@@ -1,10 +1,10 @@
-// RMSNorm, RoPE, KV store + attention, SwiGLU, add and last-row on the device against cpu_ops,
+// RMSNorm, RoPE, KV store + attention, SwiGLU, add and last-row on the device against reference_ops,
 // including positions that do not start at zero and grouped-query attention.
 #include <algorithm>
 #include <cmath>
 
 #include "backend.h"
-#include "cpu/cpu_ops.h"
+#include "reference/reference_ops.h"
 #include "vulkan_test_support.h"
 
 namespace confidant::vktest {
@@ -60,8 +60,8 @@ TEST(OpsParity, RmsNorm) {
         const auto input = randomFloats(size_t(rows) * cols, random, 2.0f);
         const auto actual = runGraph(harness, g, {{x, input}}, 0);
         std::vector<float> expected(actual.size());
-        const auto weight = cpu::dequantizeTensor(*tensors["norm"]);
-        cpu::rmsNorm(input.data(), weight.data(), expected.data(), rows, cols, 1e-5f);
+        const auto weight = reference::dequantizeTensor(*tensors["norm"]);
+        reference::rmsNorm(input.data(), weight.data(), expected.data(), rows, cols, 1e-5f);
         EXPECT_LE(nmse(expected, actual), 1e-6) << cols << " columns";
         EXPECT_TRUE(allFinite(actual));
     }
@@ -96,7 +96,7 @@ TEST(OpsParity, Rope) {
         const auto input = randomFloats(size_t(rows) * width, random);
         const auto actual = runGraph(harness, g, {{x, input}}, c.start);
         std::vector<float> expected = input;
-        cpu::rope(expected.data(), rows, c.start, params, c.factors ? factorValues.data() : nullptr);
+        reference::rope(expected.data(), rows, c.start, params, c.factors ? factorValues.data() : nullptr);
         EXPECT_LE(nmse(expected, actual), 1e-6) << "head dim " << c.headDim << ", start " << c.start;
     }
 }
@@ -122,8 +122,8 @@ TEST(OpsParity, SwiGluAddAndLastRow) {
     EXPECT_TRUE(harness.guardIntact(*executor, g, s));
 
     std::vector<float> expected(size_t(rows) * cols);
-    cpu::swiGlu(inA.data(), inB.data(), expected.data(), expected.size());
-    cpu::add(expected.data(), inA.data(), expected.data(), expected.size());
+    reference::swiGlu(inA.data(), inB.data(), expected.data(), expected.size());
+    reference::add(expected.data(), inA.data(), expected.data(), expected.size());
     EXPECT_LE(nmse(expected, actualAll), 1e-6);
     const std::vector<float> expectedLast(expected.end() - cols, expected.end());
     EXPECT_LE(nmse(expectedLast, actualLast), 1e-6);
@@ -146,9 +146,9 @@ TEST(OpsParity, GeGluScaleAndSoftCap) {
     const auto actual = runGraph(harness, g, {{a, inA}, {b, inB}}, 0);
 
     std::vector<float> expected(size_t(rows) * cols);
-    cpu::geGlu(inA.data(), inB.data(), expected.data(), expected.size());
-    cpu::scale(expected.data(), 3.5f, expected.data(), expected.size());
-    cpu::softCap(expected.data(), 2.0f, expected.data(), expected.size());
+    reference::geGlu(inA.data(), inB.data(), expected.data(), expected.size());
+    reference::scale(expected.data(), 3.5f, expected.data(), expected.size());
+    reference::softCap(expected.data(), 2.0f, expected.data(), expected.size());
     EXPECT_LE(nmse(expected, actual), 1e-6);
 }
 
@@ -179,11 +179,11 @@ TEST(OpsParity, AttentionOverTheKvCacheInSteps) {
             const AttentionParams params{c.headCount, c.headCountKv, c.headDim, 1.0f / std::sqrt(float(c.headDim)),
                                          c.softCap, c.slidingWindow};
             Harness harness(2, context, kvDim);
-            cpu::KvLayer reference;
+            reference::KvLayer reference;
             reference.keys.assign(size_t(context) * kvDim, 0.0f);
             reference.values.assign(size_t(context) * kvDim, 0.0f);
             std::mt19937 random(c.headDim * 3 + c.headCount);
-            cpu::ThreadPool pool(1);
+            reference::ThreadPool pool(1);
 
             // A prompt batch of 13 tokens at position 0, 3 more at 13, 1 at 16, 21 at 17, 1 at 38.
             uint32_t start = 0;
@@ -201,8 +201,8 @@ TEST(OpsParity, AttentionOverTheKvCacheInSteps) {
                 const auto actual = runGraph(harness, g, {{q, inQ}, {k, inK}, {v, inV}}, start, nullptr, &*kernels);
 
                 std::vector<float> expected(size_t(rows) * qDim);
-                cpu::storeKv(reference, kvDim, inK.data(), inV.data(), rows, start);
-                cpu::attention(inQ.data(), rows, start, reference, params, expected.data(), pool);
+                reference::storeKv(reference, kvDim, inK.data(), inV.data(), rows, start);
+                reference::attention(inQ.data(), rows, start, reference, params, expected.data(), pool);
                 EXPECT_LE(nmse(expected, actual), 5e-4)
                     << c.headCount << "/" << c.headCountKv << " heads of " << c.headDim << ", start " << start
                     << ", group " << shape.group << ", query tile " << shape.queryTile << ", splits " << shape.splits;

@@ -43,7 +43,7 @@ TEST_P(QuantModelParity, LogitsMatchTheCpu) {
 
     auto gpuBackend = createVulkanBackend(*model, {});
     ASSERT_TRUE(gpuBackend) << gpuBackend.error().message;
-    auto cpuBackend = createCpuBackend(*model, 1);
+    auto cpuBackend = createReferenceBackend(*model, 1);
     auto gpu = Session::create(*model, **gpuBackend, 64, 8);
     auto cpu = Session::create(*model, *cpuBackend, 64, 8);
     ASSERT_TRUE(gpu && cpu);

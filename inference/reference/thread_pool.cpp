@@ -1,7 +1,7 @@
 // Worker threads that split a loop into one contiguous range per thread.
-#include "cpu/thread_pool.h"
+#include "reference/thread_pool.h"
 
-namespace confidant::inference::cpu {
+namespace confidant::inference::reference {
 
 ThreadPool::ThreadPool(unsigned threads) {
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
@@ -59,4 +59,4 @@ void ThreadPool::workerLoop(unsigned index) {
     }
 }
 
-}  // namespace confidant::inference::cpu
+}  // namespace confidant::inference::reference

@@ -8,7 +8,7 @@
 #include <thread>
 #include <vector>
 
-namespace confidant::inference::cpu {
+namespace confidant::inference::reference {
 
 class ThreadPool {
 public:
@@ -37,4 +37,4 @@ private:
     bool m_stop = false;
 };
 
-}  // namespace confidant::inference::cpu
+}  // namespace confidant::inference::reference

@@ -5,9 +5,9 @@
 #include <cmath>
 #include <random>
 
-#include "cpu/cpu_ops.h"
+#include "reference/reference_ops.h"
 
-namespace confidant::inference::cpu {
+namespace confidant::inference::reference {
 namespace {
 
 TEST(CpuOps, ActivationsAndCaps) {
@@ -98,4 +98,4 @@ TEST_F(AttentionTest, CausalWindowedAndSoftCapped) {
 }
 
 }  // namespace
-}  // namespace confidant::inference::cpu
+}  // namespace confidant::inference::reference

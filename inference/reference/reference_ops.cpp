@@ -1,11 +1,11 @@
 // Reference fp32 operations. Sums run in index order, as llama2.c's do.
-#include "cpu/cpu_ops.h"
+#include "reference/reference_ops.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 
-namespace confidant::inference::cpu {
+namespace confidant::inference::reference {
 
 std::vector<float> dequantizeTensor(const GgufTensorInfo& t) {
     std::vector<float> out(t.elementCount);
@@ -146,4 +146,4 @@ void softCap(const float* a, float cap, float* dst, size_t count) {
     for (size_t i = 0; i < count; ++i) dst[i] = cap * std::tanh(a[i] / cap);
 }
 
-}  // namespace confidant::inference::cpu
+}  // namespace confidant::inference::reference

@@ -7,11 +7,11 @@
 #include <span>
 #include <vector>
 
-#include "cpu/thread_pool.h"
+#include "reference/thread_pool.h"
 #include "graph.h"
 #include "vocabulary.h"
 
-namespace confidant::inference::cpu {
+namespace confidant::inference::reference {
 
 // All rows of a tensor as fp32, [rows x rowLength].
 std::vector<float> dequantizeTensor(const GgufTensorInfo& tensor);
@@ -57,4 +57,4 @@ void scale(const float* a, float factor, float* dst, size_t count);
 // dst = cap * tanh(a / cap), element-wise.
 void softCap(const float* a, float cap, float* dst, size_t count);
 
-}  // namespace confidant::inference::cpu
+}  // namespace confidant::inference::reference
