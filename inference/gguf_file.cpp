@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <functional>
@@ -14,13 +15,20 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "checked_math.h"
+
 namespace confidant::inference {
 
 // Owns one read-only memory mapping of a whole file.
 class MappedFile {
 public:
     static Result<std::unique_ptr<MappedFile>> open(const std::string& path) {
-        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        // A FIFO or a device would block open() or read forever: refuse anything but a regular
+        // file before opening it, and open without blocking in case it was swapped meanwhile.
+        struct stat before {};
+        if (::stat(path.c_str(), &before) == 0 && !S_ISREG(before.st_mode))
+            return makeError("'" + path + "' is not a regular file; choose a .gguf model file");
+        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
         if (fd < 0) return makeError("cannot open '" + path + "': " + std::strerror(errno));
         struct stat st {};
         if (::fstat(fd, &st) != 0) {
@@ -30,7 +38,7 @@ public:
         }
         if (!S_ISREG(st.st_mode)) {
             ::close(fd);
-            return makeError("'" + path + "' is not a regular file");
+            return makeError("'" + path + "' is not a regular file; choose a .gguf model file");
         }
         auto mapped = std::unique_ptr<MappedFile>(new MappedFile);
         mapped->m_size = size_t(st.st_size);
@@ -64,6 +72,10 @@ constexpr uint32_t k_magic = 0x46554747;  // "GGUF" read as little-endian uint32
 constexpr int k_maxArrayDepth = 8;
 constexpr uint32_t k_maxDims = 4;
 
+// Parsed metadata may hold at most this much memory (values, strings, packed arrays). The largest
+// real tokenizers (about 260k tokens and 500k merges) need under 100 MiB; see docs/limits.md.
+constexpr uint64_t k_maxMetadataBytes = uint64_t(512) << 20;
+
 struct ParseError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
@@ -77,6 +89,24 @@ std::string describe(const What& what) {
     if constexpr (std::is_invocable_v<What>) return what();
     else return std::string(what);
 }
+
+// What the parsed metadata costs in memory so far; a header that would need more than
+// k_maxMetadataBytes is refused while it is read, before the memory is taken.
+class MetadataBudget {
+public:
+    void charge(uint64_t bytes) {
+        if (bytes > k_maxMetadataBytes - m_used)
+            throw ParseError("the metadata needs more than " + std::to_string(k_maxMetadataBytes >> 20) +
+                             " MiB of memory (the limit for a model header); the file is not a usable model");
+        m_used += bytes;
+    }
+
+private:
+    uint64_t m_used = 0;
+};
+
+// A string's heap allocation beyond the GgufValue (or key) that holds it.
+uint64_t stringCost(uint64_t length) { return length > 15 ? length + 1 : 0; }
 
 class Cursor {
 public:
@@ -103,15 +133,23 @@ public:
     }
 
     template <typename What>
-    std::string readString(const What& what) {
+    std::string readString(const What& what, MetadataBudget& budget) {
         const auto length = read<uint64_t>([&] { return "length of " + describe(what); });
         if (length > remaining())
             throw ParseError("bad length of " + describe(what) + ": " + std::to_string(length) +
                              " bytes declared at offset " + std::to_string(m_pos - 8) + " but only " +
                              std::to_string(remaining()) + " remain in the file");
+        budget.charge(stringCost(length));
         std::string s(reinterpret_cast<const char*>(m_data + m_pos), size_t(length));
         m_pos += length;
         return s;
+    }
+
+    // `bytes` raw bytes (already checked with require()).
+    std::vector<uint8_t> readBytes(uint64_t bytes) {
+        std::vector<uint8_t> out(m_data + m_pos, m_data + m_pos + bytes);
+        m_pos += bytes;
+        return out;
     }
 
 private:
@@ -134,11 +172,12 @@ uint64_t minimumEncodedSize(GgufType type) {
 }
 
 bool isKnownType(uint32_t t) { return t <= uint32_t(GgufType::Float64); }
+bool isPackable(GgufType t) { return t != GgufType::String && t != GgufType::Array; }
 
 // `what` is type-erased here: a template would instantiate itself once per nesting level.
 using Describe = std::function<std::string()>;
 
-GgufValue readValue(Cursor& in, GgufType type, const Describe& what, int depth) {
+GgufValue readValue(Cursor& in, GgufType type, const Describe& what, int depth, MetadataBudget& budget) {
     GgufValue v;
     v.type = type;
     switch (type) {
@@ -158,7 +197,7 @@ GgufValue readValue(Cursor& in, GgufType type, const Describe& what, int depth) 
             v.uintValue = b;
             break;
         }
-        case GgufType::String: v.stringValue = in.readString(what); break;
+        case GgufType::String: v.stringValue = in.readString(what, budget); break;
         case GgufType::Array: {
             if (depth >= k_maxArrayDepth)
                 throw ParseError("bad " + describe(what) + ": arrays nested deeper than " + std::to_string(k_maxArrayDepth) + " levels");
@@ -173,10 +212,23 @@ GgufValue readValue(Cursor& in, GgufType type, const Describe& what, int depth) 
                 throw ParseError("bad element count of " + describe(what) + ": " + std::to_string(count) +
                                  " elements cannot fit in the " + std::to_string(in.remaining()) +
                                  " bytes that remain");
+            if (isPackable(v.elementType)) {
+                // count * minSize fits: count <= remaining / minSize.
+                budget.charge(count * minSize);
+                in.require(count * minSize, what);
+                v.packed = in.readBytes(count * minSize);
+                if (v.elementType == GgufType::Bool)
+                    for (uint64_t i = 0; i < count; ++i)
+                        if (v.packed[i] > 1)
+                            throw ParseError("bad " + describe(what) + "[" + std::to_string(i) +
+                                             "]: a bool must be 0 or 1, found " + std::to_string(v.packed[i]));
+                break;
+            }
+            budget.charge(count * sizeof(GgufValue));
             v.items.reserve(size_t(count));
             for (uint64_t i = 0; i < count; ++i)
                 v.items.push_back(readValue(
-                    in, v.elementType, [&] { return what() + "[" + std::to_string(i) + "]"; }, depth + 1));
+                    in, v.elementType, [&] { return what() + "[" + std::to_string(i) + "]"; }, depth + 1, budget));
             break;
         }
     }
@@ -211,6 +263,36 @@ bool GgufValue::isInteger() const {
             return true;
         default: return false;
     }
+}
+
+uint64_t GgufValue::arraySize() const {
+    if (type != GgufType::Array) return 0;
+    if (!packed.empty()) return packed.size() / minimumEncodedSize(elementType);
+    return items.size();
+}
+
+GgufValue GgufValue::element(uint64_t index) const {
+    if (packed.empty()) return items.at(size_t(index));
+    const uint64_t size = minimumEncodedSize(elementType);
+    if (index >= packed.size() / size) throw std::out_of_range("GgufValue::element: index past the array");
+    GgufValue e;
+    e.type = elementType;
+    const uint8_t* p = packed.data() + index * size;
+    auto load = [p]<typename T>(T) { T x; std::memcpy(&x, p, sizeof(T)); return x; };
+    switch (elementType) {
+        case GgufType::UInt8: case GgufType::Bool: e.uintValue = load(uint8_t{}); break;
+        case GgufType::Int8: e.intValue = load(int8_t{}); break;
+        case GgufType::UInt16: e.uintValue = load(uint16_t{}); break;
+        case GgufType::Int16: e.intValue = load(int16_t{}); break;
+        case GgufType::UInt32: e.uintValue = load(uint32_t{}); break;
+        case GgufType::Int32: e.intValue = load(int32_t{}); break;
+        case GgufType::UInt64: e.uintValue = load(uint64_t{}); break;
+        case GgufType::Int64: e.intValue = load(int64_t{}); break;
+        case GgufType::Float32: e.floatValue = load(float{}); break;
+        case GgufType::Float64: e.floatValue = load(double{}); break;
+        case GgufType::String: case GgufType::Array: break;
+    }
+    return e;
 }
 
 std::string GgufValue::describeType() const {
@@ -264,14 +346,16 @@ Result<std::shared_ptr<const GgufFile>> GgufFile::parse(std::unique_ptr<GgufFile
             throw ParseError("bad tensor count: " + std::to_string(tensorCount) +
                              " tensors cannot fit in a file of " + std::to_string(file->m_size) + " bytes");
 
+        MetadataBudget budget;
         for (uint64_t i = 0; i < metadataCount; ++i) {
             const std::string where = "metadata entry " + std::to_string(i);
-            std::string key = in.readString("key of " + where);
+            budget.charge(sizeof(GgufValue) + 64);  // the value and its map node
+            std::string key = in.readString("key of " + where, budget);
             const std::string what = "metadata key '" + key + "'";
             const auto type = in.read<uint32_t>("value type of " + what);
             if (!isKnownType(type))
                 throw ParseError("bad value type of " + what + ": " + std::to_string(type) + " is not a GGUF value type (0-12)");
-            GgufValue value = readValue(in, GgufType(type), [&] { return "value of " + what; }, 0);
+            GgufValue value = readValue(in, GgufType(type), [&] { return "value of " + what; }, 0, budget);
             if (file->m_metadata.contains(key)) throw ParseError("duplicate " + what);
             file->m_metadata.emplace(std::move(key), std::move(value));
         }
@@ -288,7 +372,8 @@ Result<std::shared_ptr<const GgufFile>> GgufFile::parse(std::unique_ptr<GgufFile
         file->m_tensors.reserve(size_t(tensorCount));
         for (uint64_t i = 0; i < tensorCount; ++i) {
             GgufTensorInfo t;
-            t.name = in.readString("name of tensor " + std::to_string(i));
+            budget.charge(sizeof(GgufTensorInfo) + 96);  // the info, its dims and its index node
+            t.name = in.readString("name of tensor " + std::to_string(i), budget);
             const std::string what = "tensor '" + t.name + "'";
             const auto nDims = in.read<uint32_t>("dimension count of " + what);
             if (nDims == 0 || nDims > k_maxDims)
@@ -311,7 +396,10 @@ Result<std::shared_ptr<const GgufFile>> GgufFile::parse(std::unique_ptr<GgufFile
                                  " is not a multiple of the " + std::string(traits->name) + " block size " +
                                  std::to_string(traits->blockSize));
             t.elementCount = elements;
-            t.byteSize = elements / traits->blockSize * traits->blockBytes;
+            const auto byteSize = checkedProduct({elements / traits->blockSize, traits->blockBytes});
+            if (!byteSize)
+                throw ParseError("bad dimensions of " + what + ": its size in bytes overflows 64 bits");
+            t.byteSize = *byteSize;
             t.offset = in.read<uint64_t>("data offset of " + what);
             if (t.offset % file->m_alignment != 0)
                 throw ParseError("bad data offset of " + what + ": " + std::to_string(t.offset) +
@@ -331,6 +419,21 @@ Result<std::shared_ptr<const GgufFile>> GgufFile::parse(std::unique_ptr<GgufFile
                                  " bytes at data offset " + std::to_string(t.offset) + ") lies past the end of the " +
                                  std::to_string(file->m_size) + "-byte file");
             t.data = file->m_bytes + file->m_dataOffset + t.offset;
+        }
+        // Tensors must not share bytes: a crafted file could otherwise make one tensor's data
+        // another's, which no converter writes and no computation expects.
+        std::vector<const GgufTensorInfo*> byOffset;
+        byOffset.reserve(file->m_tensors.size());
+        for (const auto& t : file->m_tensors) byOffset.push_back(&t);
+        std::sort(byOffset.begin(), byOffset.end(),
+                  [](const GgufTensorInfo* a, const GgufTensorInfo* b) { return a->offset < b->offset; });
+        for (size_t i = 1; i < byOffset.size(); ++i) {
+            const GgufTensorInfo& previous = *byOffset[i - 1];
+            if (byOffset[i]->offset < previous.offset + previous.byteSize)
+                throw ParseError("the data of tensor '" + byOffset[i]->name + "' (at data offset " +
+                                 std::to_string(byOffset[i]->offset) + ") overlaps that of tensor '" + previous.name +
+                                 "' (" + std::to_string(previous.byteSize) + " bytes at " +
+                                 std::to_string(previous.offset) + ")");
         }
     } catch (const ParseError& e) {
         return makeError(e.what());
@@ -425,7 +528,7 @@ Result<std::vector<std::string>> GgufFile::getStringArray(std::string_view key) 
     if (v->type != GgufType::Array || v->elementType != GgufType::String) return wrongType(key, *v, "array of string");
     std::vector<std::string> out;
     out.reserve(v->items.size());
-    for (const auto& item : v->items) out.push_back(item.stringValue);
+    for (const auto& item : v->items) out.push_back(item.stringValue);  // strings are never packed
     return out;
 }
 
@@ -434,8 +537,9 @@ Result<std::vector<double>> GgufFile::getFloatArray(std::string_view key) const 
     if (!v) return missingKey(key);
     if (v->type != GgufType::Array) return wrongType(key, *v, "array of numbers");
     std::vector<double> out;
-    out.reserve(v->items.size());
-    for (const auto& item : v->items) {
+    out.reserve(size_t(v->arraySize()));
+    for (uint64_t index = 0; index < v->arraySize(); ++index) {
+        const GgufValue item = v->element(index);
         if (item.isFloat()) out.push_back(item.floatValue);
         else if (const auto i = asInt(item)) out.push_back(double(*i));
         else return wrongType(key, *v, "array of numbers");
@@ -448,9 +552,9 @@ Result<std::vector<int64_t>> GgufFile::getIntArray(std::string_view key) const {
     if (!v) return missingKey(key);
     if (v->type != GgufType::Array) return wrongType(key, *v, "array of integers");
     std::vector<int64_t> out;
-    out.reserve(v->items.size());
-    for (const auto& item : v->items) {
-        const auto i = asInt(item);
+    out.reserve(size_t(v->arraySize()));
+    for (uint64_t index = 0; index < v->arraySize(); ++index) {
+        const auto i = asInt(v->element(index));
         if (!i) return wrongType(key, *v, "array of integers");
         out.push_back(*i);
     }

@@ -21,8 +21,10 @@ enum class GgufType : uint32_t {
 };
 std::string_view ggufTypeName(GgufType type);
 
-// One metadata value. Scalars live in the number fields; arrays hold their items (of one type,
-// possibly arrays themselves).
+// One metadata value. Scalars live in the number fields; arrays hold their elements (of one type,
+// possibly arrays themselves). Arrays of numbers or bools read from a file stay packed as the
+// file encodes them (a GgufValue per byte of a uint8 array would cost 90 times the file's size);
+// arrays of strings or arrays, and arrays built in code, hold GgufValue items.
 struct GgufValue {
     GgufType type = GgufType::UInt8;
     GgufType elementType = GgufType::UInt8;  // arrays only
@@ -30,11 +32,14 @@ struct GgufValue {
     int64_t intValue = 0;     // Int*
     double floatValue = 0;    // Float*
     std::string stringValue;  // String
-    std::vector<GgufValue> items;  // Array
+    std::vector<GgufValue> items;  // Array, unless packed
+    std::vector<uint8_t> packed;   // Array of numbers or bools read from a file: little-endian elements
 
     bool isInteger() const;
     bool isFloat() const { return type == GgufType::Float32 || type == GgufType::Float64; }
     std::string describeType() const;  // e.g. "array of string"
+    uint64_t arraySize() const;        // elements of an array, packed or not
+    GgufValue element(uint64_t index) const;  // one element of an array (index < arraySize())
 };
 
 struct GgufTensorInfo {

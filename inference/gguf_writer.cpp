@@ -69,7 +69,8 @@ void GgufBytes::putValue(const GgufValue& v) {
         case GgufType::String: putString(v.stringValue); break;
         case GgufType::Array:
             put<uint32_t>(uint32_t(v.elementType));
-            put<uint64_t>(v.items.size());
+            put<uint64_t>(v.arraySize());
+            m_bytes.insert(m_bytes.end(), v.packed.begin(), v.packed.end());  // as read from a file
             for (const auto& item : v.items) putValue(item);
             break;
     }

@@ -1,16 +1,32 @@
 // Architecture hyperparameters from GGUF metadata.
 #include "model_config.h"
 
+#include <algorithm>
 #include <cmath>
+
+#include "checked_math.h"
 
 namespace confidant::inference {
 namespace {
 
+// Every dimension, and every product of dimensions that sizes one activation row (heads times
+// head size), is at most this: sizes computed from them in 32 bits cannot wrap.
+constexpr uint64_t k_maxDimension = uint64_t(1) << 24;
+
 Result<uint32_t> readDimension(const GgufFile& file, const std::string& key) {
     auto v = file.getUInt(key);
     if (!v) return v.error();
-    if (*v == 0 || *v > (1u << 24)) return makeError("metadata key '" + key + "' = " + std::to_string(*v) + " is out of range");
+    if (*v == 0 || *v > k_maxDimension)
+        return makeError("metadata key '" + key + "' = " + std::to_string(*v) + " is out of range (1 to " +
+                         std::to_string(k_maxDimension) + ")");
     return uint32_t(*v);
+}
+
+// A float hyperparameter that must be finite and within [low, high].
+Result<void> checkFinite(const std::string& key, double value, double low, double high) {
+    if (std::isfinite(value) && value >= low && value <= high) return {};
+    return makeError("metadata key '" + key + "' = " + std::to_string(value) + " is out of range (" + std::to_string(low) +
+                     " to " + std::to_string(high) + "); the model file is damaged or not a usable model");
 }
 
 }  // namespace
@@ -65,6 +81,10 @@ Result<ModelConfig> ModelConfig::fromGguf(const GgufFile& file) {
         c.headDim = *v;
     }
     if (c.headDim % 2 != 0) return makeError("the attention head size " + std::to_string(c.headDim) + " is odd; RoPE needs pairs");
+    for (const auto& [what, heads] : {std::pair{"attention.head_count", c.headCount}, std::pair{"attention.head_count_kv", c.headCountKv}})
+        if (!checkedProductAtMost({heads, c.headDim}, k_maxDimension))
+            return makeError(p + what + " (" + std::to_string(heads) + ") times the head size (" + std::to_string(c.headDim) +
+                             ") exceeds " + std::to_string(k_maxDimension) + "; the model file is not a usable model");
 
     c.ropeDimensionCount = c.headDim;
     if (file.has(p + "rope.dimension_count")) {
@@ -76,10 +96,13 @@ Result<ModelConfig> ModelConfig::fromGguf(const GgufFile& file) {
     }
     auto eps = file.getFloat(p + "attention.layer_norm_rms_epsilon");
     if (!eps) return eps.error();
+    if (auto ok = checkFinite(p + "attention.layer_norm_rms_epsilon", *eps, 1e-12, 1.0); !ok) return ok.error();
     c.rmsEpsilon = float(*eps);
     if (file.has(p + "rope.freq_base")) {
         auto base = file.getFloat(p + "rope.freq_base");
         if (!base) return base.error();
+        // A base of 1 or less makes every pair turn at least as fast as the first; 0 divides by 0.
+        if (auto ok = checkFinite(p + "rope.freq_base", *base, 1.0 + 1e-6, 1e12); !ok) return ok.error();
         c.ropeFreqBase = float(*base);
     }
 
@@ -98,9 +121,11 @@ Result<ModelConfig> ModelConfig::fromGguf(const GgufFile& file) {
         if (!file.has(p + key)) continue;
         auto v = file.getFloat(p + key);
         if (!v) return v.error();
-        if (!(*v > 0)) return makeError("metadata key '" + p + key + "' must be positive");
+        if (!(*v > 0) || !std::isfinite(*v)) return makeError("metadata key '" + p + key + "' must be positive and finite");
         *target = float(*v);
     }
+    if (c.ropeScalingType == "llama3" && !(c.ropeHighFreqFactor > c.ropeLowFreqFactor))
+        return makeError(p + "rope.scaling.high_freq_factor must be greater than low_freq_factor for llama3 RoPE scaling");
     if (file.has(p + "rope.scaling.original_context_length")) {
         auto v = readDimension(file, p + "rope.scaling.original_context_length");
         if (!v) return v.error();
@@ -115,6 +140,7 @@ Result<ModelConfig> ModelConfig::fromGguf(const GgufFile& file) {
             if (!file.has(p + key)) continue;
             auto v = file.getFloat(p + key);
             if (!v) return v.error();
+            if (auto ok = checkFinite(p + key, *v, 0.0, 1e6); !ok) return ok.error();
             *target = float(*v);
         }
         c.slidingWindow = 4096;
@@ -135,7 +161,7 @@ Result<ModelConfig> ModelConfig::fromGguf(const GgufFile& file) {
         if (!v) return v.error();
         c.vocabSize = *v;
     } else if (tokens && tokens->type == GgufType::Array) {
-        c.vocabSize = uint32_t(tokens->items.size());
+        c.vocabSize = uint32_t(std::min<uint64_t>(tokens->arraySize(), UINT32_MAX));
     } else {
         return makeError("the model has neither " + p + "vocab_size nor a tokenizer.ggml.tokens array");
     }

@@ -1,6 +1,7 @@
 // Finding and validating weight tensors by their standard GGUF names, per architecture.
 #include "model_weights.h"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -126,10 +127,12 @@ Result<ModelWeights> ModelWeights::fromGguf(const GgufFile& file, const ModelCon
     if (!w.ropeFreqs && c.ropeScalingType == "linear" && c.ropeScalingFactor != 1.0f)
         w.ropeFreqs = w.computedVector("rope_freqs(linear)", std::vector<float>(pairs, c.ropeScalingFactor));
 
-    w.layers.resize(c.blockCount);
+    // Layers are added as their tensors are found, so that a block_count far beyond the file's
+    // tensors costs nothing before the first missing tensor is reported.
+    w.layers.reserve(std::min<size_t>(c.blockCount, file.tensors().size()));
     for (uint32_t i = 0; i < c.blockCount; ++i) {
         const std::string p = "blk." + std::to_string(i) + ".";
-        LayerWeights& l = w.layers[i];
+        LayerWeights& l = w.layers.emplace_back();
         CONFIDANT_TAKE(l.attentionNorm, find.require(p + "attn_norm.weight", {d}));
         if (find.has(p + "attn_qkv.weight")) {
             const GgufTensorInfo* qkv = nullptr;

@@ -5,6 +5,8 @@
 #include <thread>
 
 #include "backend.h"
+#include "checked_math.h"
+#include "memory_check.h"
 #include "reference/reference_ops.h"
 
 namespace confidant::inference {
@@ -110,13 +112,16 @@ public:
 
     Result<std::unique_ptr<BackendContext>> createContext(uint32_t contextLength) override {
         const ModelConfig& c = m_model->config();
-        const uint64_t kvBytes = uint64_t(contextLength) * c.kvDim() * c.blockCount * 2 * sizeof(float);
         if (contextLength == 0) return makeError("the context length must be at least 1");
+        const auto kvBytes = checkedProduct({contextLength, c.kvDim(), c.blockCount, 2, sizeof(float)});
+        const std::string what = "the KV cache of a " + std::to_string(contextLength) + "-token context";
+        if (!kvBytes) return makeError(what + " has a size beyond 64 bits; choose a smaller context (--ctx)");
+        if (auto room = checkMemoryFor(*kvBytes, what); !room) return room.error();
         try {
             return std::unique_ptr<BackendContext>(std::make_unique<CpuContext>(m_model, m_threads, contextLength));
         } catch (const std::bad_alloc&) {
             return makeError("not enough memory for a " + std::to_string(contextLength) + "-token context (" +
-                             std::to_string(kvBytes >> 20) + " MiB of KV cache); choose a smaller context");
+                             std::to_string(*kvBytes >> 20) + " MiB of KV cache); choose a smaller context");
         }
     }
 

@@ -6,6 +6,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "gguf_file.h"
 #include "gguf_writer.h"
 
@@ -111,8 +114,8 @@ TEST(GgufFile, ParsesEveryValueTypeAndTensorInfo) {
     ASSERT_NE(nested, nullptr);
     EXPECT_EQ(nested->describeType(), "array of array");
     ASSERT_EQ(nested->items.size(), 2u);
-    EXPECT_EQ(nested->items[0].items[1].intValue, 2);
-    EXPECT_EQ(nested->items[1].items[0].intValue, 3);
+    EXPECT_EQ(nested->items[0].element(1).intValue, 2);
+    EXPECT_EQ(nested->items[1].element(0).intValue, 3);
 
     ASSERT_EQ(f.tensors().size(), 2u);
     const GgufTensorInfo* t = f.findTensor("weights.f32");
@@ -266,6 +269,77 @@ TEST(GgufFile, RefusesBadTensorInfos) {
     RawGguf dup;
     dup.header(3, 2, 0).str("t").u32(1).u64(8).u32(0).u64(0).str("t").u32(1).u64(8).u32(0).u64(32).pad().zeros(64);
     EXPECT_NE(errorOf(dup.bytes).find("duplicate tensor 't'"), std::string::npos);
+}
+
+TEST(GgufFile, RefusesByteSizesThatOverflowAndOverlappingTensors) {
+    // 2^62 F32 elements fit 64 bits; their 2^64 bytes do not.
+    EXPECT_NE(errorOf(oneTensor({1ull << 31, 1ull << 31}, 0, 0, 64)).find("its size in bytes overflows 64 bits"),
+              std::string::npos);
+
+    RawGguf overlap;  // two 8-float tensors, the second starting inside the first
+    overlap.header(3, 2, 0).str("a").u32(1).u64(8).u32(0).u64(0).str("b").u32(1).u64(8).u32(0).u64(0).pad().zeros(64);
+    EXPECT_NE(errorOf(overlap.bytes).find("the data of tensor 'b' (at data offset 0) overlaps that of tensor 'a'"),
+              std::string::npos)
+        << errorOf(overlap.bytes);
+    RawGguf adjacent;
+    adjacent.header(3, 2, 0).str("a").u32(1).u64(8).u32(0).u64(0).str("b").u32(1).u64(8).u32(0).u64(32).pad().zeros(64);
+    EXPECT_TRUE(parse(adjacent.bytes));
+}
+
+// A header's memory is proportional to its size: numeric arrays stay packed (a GgufValue per
+// element of a 25 MB uint8 array took 2.1 GB), and what metadata may hold is bounded.
+TEST(GgufFile, NumericArraysStayPackedAndMetadataMemoryIsBounded) {
+    const uint64_t count = 25'000'000;
+    RawGguf big;
+    big.header(3, 0, 2).str("big").u32(9).u32(0).u64(count);  // array of uint8
+    const size_t at = big.bytes.size();
+    big.zeros(count);
+    big.bytes[at + 7] = 200;
+    big.str("small").u32(9).u32(5).u64(3).u32(uint32_t(-1)).u32(2).u32(3);  // array of int32
+    auto file = parse(big.bytes);
+    ASSERT_TRUE(file) << file.error().message;
+    const GgufValue* v = (*file)->find("big");
+    ASSERT_NE(v, nullptr);
+    EXPECT_EQ(v->arraySize(), count);
+    EXPECT_TRUE(v->items.empty());
+    EXPECT_EQ(v->packed.size(), count);  // one byte per element, as in the file
+    EXPECT_EQ(v->element(7).uintValue, 200u);
+    EXPECT_EQ(*(*file)->getIntArray("small"), (std::vector<int64_t>{-1, 2, 3}));
+
+    RawGguf bools;
+    bools.header(3, 0, 1).str("b").u32(9).u32(7).u64(3).u8(1).u8(0).u8(2);
+    EXPECT_NE(errorOf(bools.bytes).find("bad value of metadata key 'b'[2]: a bool must be 0 or 1"), std::string::npos)
+        << errorOf(bools.bytes);
+
+    // Empty strings cost 8 bytes in the file but a GgufValue each in memory: enough of them to
+    // pass the 512 MiB limit are refused before anything is allocated for them.
+    const uint64_t strings = (uint64_t(512) << 20) / sizeof(GgufValue) + 1;
+    RawGguf manyStrings;
+    manyStrings.header(3, 0, 1).str("tokens").u32(9).u32(8).u64(strings).zeros(strings * 8);
+    EXPECT_NE(errorOf(manyStrings.bytes).find("the metadata needs more than 512 MiB of memory"), std::string::npos)
+        << errorOf(manyStrings.bytes);
+}
+
+TEST(GgufFile, ARoundTripKeepsPackedArrays) {
+    RawGguf raw;
+    raw.header(3, 0, 1).str("scores").u32(9).u32(6).u64(2).f32(0.5f).f32(-2.0f);
+    auto file = parse(raw.bytes);
+    ASSERT_TRUE(file);
+    GgufWriter w;
+    w.copyMetadataFrom(**file, {"scores"});
+    const auto bytes = w.toBytes();
+    auto again = parse(bytes);
+    ASSERT_TRUE(again) << again.error().message;
+    EXPECT_EQ(*(*again)->getFloatArray("scores"), (std::vector<double>{0.5, -2.0}));
+}
+
+TEST(GgufFile, OpenRefusesAFifoWithoutBlocking) {
+    const auto path = std::filesystem::temp_directory_path() / ("confidant_gguf_fifo_" + std::to_string(::getpid()));
+    ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+    auto fifo = GgufFile::open(path.string());  // would block forever in open() before the fix
+    std::filesystem::remove(path);
+    ASSERT_FALSE(fifo);
+    EXPECT_NE(fifo.error().message.find("is not a regular file; choose a .gguf model file"), std::string::npos);
 }
 
 TEST(GgufFile, OpenReportsFileProblemsWithThePath) {
