@@ -20,7 +20,8 @@ constexpr Command k_commands[] = {
     {"tokenize", runTokenize, "tokenize -m MODEL [--bos] [--parse-special] TEXT"},
     {"detokenize", runDetokenize, "detokenize -m MODEL IDS..."},
     {"generate", runGenerate,
-     "generate -m MODEL [-p PROMPT | --prompt-file F] [-n N] [--temp T] [--seed S] [--top-k K]\n"
+     "generate -m MODEL [-p PROMPT | --prompt-file F | --messages CONV.json [--template NAME | --template-file F]\n"
+     "           [--overflow drop|stop] [--print-prompt-tokens]] [-n N] [--temp T] [--seed S] [--top-k K]\n"
      "           [--top-p P] [--min-p P] [--repeat-penalty R] [--ctx N] [--threads N] [--backend cpu|vulkan]"},
     {"template", runTemplate,
      "template (-m MODEL | --template-file F | --template NAME) --messages CONV.json\n"

@@ -5,7 +5,9 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "chat/reply_stream.h"
 #include "cli/model_options.h"
+#include "cli/prompt_options.h"
 #include "generator.h"
 
 namespace confidant::cli {
@@ -172,6 +174,13 @@ int runGenerate(Arguments& args) {
     if (!prompt) return fail(prompt.error().message);
     auto promptFile = args.value({"--prompt-file", "-f"});
     if (!promptFile) return fail(promptFile.error().message);
+    auto messagesPath = args.value({"--messages"});
+    if (!messagesPath) return fail(messagesPath.error().message);
+    auto templates = templateOptions(args);
+    if (!templates) return fail(templates.error().message);
+    auto overflow = overflowOption(args);
+    if (!overflow) return fail(overflow.error().message);
+    const bool printPromptTokens = args.flag({"--print-prompt-tokens"});
     auto maxTokens = args.integer({"-n", "--n-predict"}, 0, 1 << 24);
     if (!maxTokens) return fail(maxTokens.error().message);
     auto sampler = samplerOptions(args);
@@ -183,43 +192,73 @@ int runGenerate(Arguments& args) {
     auto positionals = args.positionals();
     if (!positionals) return fail(positionals.error().message);
     if (!positionals->empty()) return fail("unexpected argument '" + positionals->front() + "'");
-    if (*prompt && *promptFile) return fail("give either -p or --prompt-file, not both");
+    if (int(bool(*prompt)) + int(bool(*promptFile)) + int(bool(*messagesPath)) > 1)
+        return fail("give one of -p, --prompt-file and --messages");
+    if (!*messagesPath && (templates->templateSource || templates->family))
+        return fail("--template and --template-file need a conversation: use --messages CONV.json");
 
-    std::string text = prompt->value_or("");
-    if (*promptFile) {
-        std::ifstream in(**promptFile, std::ios::binary);
-        if (!in) return fail("cannot read the prompt file '" + **promptFile + "'");
-        text.assign(std::istreambuf_iterator<char>(in), {});
-    }
     const Tokenizer& tokenizer = loaded->model->tokenizer();
-    std::vector<TokenId> promptIds = tokenizer.encode(text, {.addBos = tokenizer.vocabulary().addBos, .parseSpecial = true});
-    if (promptIds.empty()) {
-        if (tokenizer.vocabulary().bos < 0) return fail("the prompt is empty and the model has no BOS token to start from");
-        promptIds.push_back(tokenizer.vocabulary().bos);
+    const uint32_t replyTokens = uint32_t(maxTokens->value_or(256));
+    std::vector<TokenId> promptIds;
+    std::vector<std::string> stopStrings;
+    if (*messagesPath) {
+        // The same path as the desktop app: template, BOS by id, stop strings, context fitting.
+        auto conversation = readConversationFile(**messagesPath);
+        if (!conversation) return fail(conversation.error().message);
+        auto prompter = chat::ConversationPrompter::forModel(loaded->model->file(), tokenizer, *templates);
+        if (!prompter) return fail(prompter.error().message);
+        std::fprintf(stderr, "[%s]\n", prompter->note().c_str());
+        auto built = prompter->build(*conversation, {*contextLength, replyTokens, *overflow});
+        if (!built) return fail(built.error().message);
+        if (built->droppedMessages > 0)
+            std::fprintf(stderr, "[%zu oldest message%s left out to fit the %u-token context]\n", built->droppedMessages,
+                         built->droppedMessages == 1 ? "" : "s", *contextLength);
+        promptIds = std::move(built->tokens);
+        stopStrings = prompter->stopStrings();
+    } else {
+        std::string text = prompt->value_or("");
+        if (*promptFile) {
+            std::ifstream in(**promptFile, std::ios::binary);
+            if (!in) return fail("cannot read the prompt file '" + **promptFile + "'");
+            text.assign(std::istreambuf_iterator<char>(in), {});
+        }
+        promptIds = tokenizer.encode(text, {.addBos = tokenizer.vocabulary().addBos, .parseSpecial = true});
+        if (promptIds.empty()) {
+            if (tokenizer.vocabulary().bos < 0) return fail("the prompt is empty and the model has no BOS token to start from");
+            promptIds.push_back(tokenizer.vocabulary().bos);
+        }
+    }
+    if (printPromptTokens) {
+        for (size_t i = 0; i < promptIds.size(); ++i) std::printf(i ? " %d" : "%d", promptIds[i]);
+        std::printf("\n");
+        return 0;
     }
 
     auto session = Session::create(loaded->model, *loaded->backend, *contextLength);
     if (!session) return fail(session.error().message);
     Sampler s(*sampler);
+    chat::ReplyStream stream(stopStrings);
     TokenId previous = promptIds.back();
     GenerationRequest request;
     request.prompt = promptIds;
-    request.maxTokens = uint32_t(maxTokens->value_or(256));
+    request.maxTokens = replyTokens;
     request.onToken = [&](TokenId id) {
-        const std::string piece = tokenizer.tokenText(id, previous);
+        const std::string piece = stream.push(tokenizer.tokenText(id, previous));
         previous = id;
         std::fwrite(piece.data(), 1, piece.size(), stdout);
         std::fflush(stdout);
-        return true;
+        return !stream.stopped();
     };
     auto stats = generate(*session, s, request);
     if (!stats) return fail(stats.error().message);
+    const std::string rest = stream.finish();
+    std::fwrite(rest.data(), 1, rest.size(), stdout);
     std::fprintf(stderr,
                  "\n[%s on %s] prompt: %u tokens (%.1f tok/s), generated: %u tokens (%.2f tok/s), "
                  "time to first token: %.1f ms, finish: %s, seed: %llu\n",
                  loaded->backend->name().c_str(), loaded->backend->deviceName().c_str(), stats->promptTokens,
                  stats->promptTokensPerSecond(), stats->generatedTokens, stats->tokensPerSecond(),
-                 stats->timeToFirstToken * 1000.0, finishReasonName(stats->finishReason),
+                 stats->timeToFirstToken * 1000.0, stream.stopped() ? "stop" : finishReasonName(stats->finishReason),
                  (unsigned long long)sampler->seed);
     return 0;
 }

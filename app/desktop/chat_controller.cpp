@@ -157,12 +157,13 @@ void ChatController::startReply(qint64 conversationId, qint64 parentId) {
     job.id = m_nextJobId++;
     job.settings = c->settings;
     if (!c->settings.systemPrompt.trimmed().isEmpty())
-        job.turns.push_back({MessageRole::System, c->settings.systemPrompt.toStdString()});
+        job.messages.push_back({"system", c->settings.systemPrompt.toStdString()});
     // The turns on the way to the parent, following parent links (the parent may be on any branch).
     QVector<const Message*> chain;
     for (const Message* m = c->find(parentId); m; m = c->find(m->parentId)) chain.prepend(m);
     for (const Message* m : chain)
-        if (m->error.isEmpty() || !m->text.isEmpty()) job.turns.push_back({m->role, m->text.toStdString()});
+        if (m->error.isEmpty() || !m->text.isEmpty())
+            job.messages.push_back({roleName(m->role).toStdString(), m->text.toStdString()});
 
     const qint64 replyId = m_repository->addMessage(conversationId, parentId, MessageRole::Assistant, QString());
     m_job = {job.id, conversationId, replyId};

@@ -9,12 +9,12 @@
 #include <random>
 
 #include "backend.h"
+#include "chat/reply_stream.h"
 #include "device_choice.h"
 #include "generator.h"
 #include "model.h"
 #include "sampler.h"
 #include "session.h"
-#include "utf8_stream.h"
 #if defined(CONFIDANT_APP_HAS_VULKAN_BACKEND)
 #include "vulkan/vulkan_devices.h"
 #endif
@@ -34,7 +34,7 @@ InferenceWorker::~InferenceWorker() = default;
 
 void InferenceWorker::releaseModel() {
     m_session.reset();
-    m_formatter.reset();
+    m_prompter.reset();
     m_backend.reset();  // frees the device memory of a GPU backend
     m_model.reset();
     m_info = {};
@@ -97,12 +97,33 @@ void InferenceWorker::loadModel(const LoadRequest& request) {
 }
 
 void InferenceWorker::applyFormatter(const QString& overrideSource) {
-    std::string note;
-    m_formatter = createPromptFormatter(*m_model, overrideSource.toStdString(), &note);
-    m_info.promptFormat = QString::fromStdString(m_formatter->description());
-    m_info.formatNote = QString::fromStdString(note);
-    m_info.templateSource = QString::fromStdString(m_formatter->templateSource());
+    chat::ChatFormatterOptions options;
+    if (!overrideSource.isEmpty()) options.templateSource = overrideSource.toStdString();
+    auto prompter = chat::ConversationPrompter::forModel(m_model->file(), m_model->tokenizer(), options);
+    QString overrideProblem;
+    if (!prompter) {
+        // The user's own template does not parse: say so and use the model's.
+        overrideProblem = tr("Your chat template cannot be used (%1). ").arg(QString::fromStdString(prompter.error().message));
+        prompter = chat::ConversationPrompter::forModel(m_model->file(), m_model->tokenizer(), {});
+    }
+    m_prompter.emplace(std::move(*prompter));  // without an override forModel always succeeds
+    m_info.promptFormat = QString::fromStdString(m_prompter->description());
+    m_info.formatNote = overrideProblem + QString::fromStdString(m_prompter->note());
+    m_info.templateSource = m_prompter->isTranscript() ? QString() : QString::fromStdString(m_prompter->templateSource());
     if (m_session) m_session->reset();  // another template renders other tokens
+}
+
+uint32_t InferenceWorker::contextSizeFor(const ConversationSettings& s) const {
+    return uint32_t(std::clamp(s.contextSize, 64, std::max(64, m_info.trainedContext > 0 ? m_info.trainedContext : s.contextSize)));
+}
+
+Result<chat::ConversationPrompt> InferenceWorker::preparePrompt(const GenerationJob& job, uint32_t contextSize) const {
+    if (!m_prompter) return makeError("no model is loaded");
+    chat::PromptLimits limits;
+    limits.contextLength = contextSize;
+    limits.maxReplyTokens = uint32_t(std::max(1, job.settings.maxTokens));
+    limits.overflow = chat::ContextOverflow::DropOldest;
+    return m_prompter->build(job.messages, limits);
 }
 
 void InferenceWorker::setTemplateOverride(const QString& source) {
@@ -122,8 +143,7 @@ void InferenceWorker::generate(const GenerationJob& job) {
         return;
     }
     const ConversationSettings& s = job.settings;
-    const uint32_t contextSize =
-        uint32_t(std::clamp(s.contextSize, 64, std::max(64, m_info.trainedContext > 0 ? m_info.trainedContext : s.contextSize)));
+    const uint32_t contextSize = contextSizeFor(s);
     if (!m_session || m_session->contextLength() != contextSize) {
         m_session.reset();
         auto session = Session::create(m_model, *m_backend, contextSize);
@@ -134,37 +154,14 @@ void InferenceWorker::generate(const GenerationJob& job) {
         m_session = std::make_unique<Session>(std::move(*session));
     }
 
-    // Fit the context: drop the oldest turns after the system prompt until the prompt and a
-    // reply's worth of room fit; the newest user message always stays.
-    const Tokenizer& tokenizer = m_model->tokenizer();
-    const uint32_t reserve = std::min<uint32_t>(uint32_t(std::max(1, s.maxTokens)), contextSize / 4);
-    std::vector<PromptTurn> turns = job.turns;
-    const size_t firstDroppable = (!turns.empty() && turns.front().role == MessageRole::System) ? 1 : 0;
-    int dropped = 0;
-    std::vector<TokenId> prompt;
-    for (;;) {
-        auto rendered = m_formatter->render(turns);
-        if (!rendered) {
-            emit generationFailed(job.id, tr("The chat template failed: %1").arg(QString::fromStdString(rendered.error().message)));
-            return;
-        }
-        // Templates that write BOS themselves must not get a second one from the tokenizer.
-        const std::string& bosText = tokenizer.vocabulary().isValid(tokenizer.vocabulary().bos)
-                                         ? tokenizer.vocabulary().tokens[size_t(tokenizer.vocabulary().bos)]
-                                         : std::string();
-        const bool hasBos = !bosText.empty() && rendered->rfind(bosText, 0) == 0;
-        prompt = tokenizer.encode(*rendered, {.addBos = tokenizer.vocabulary().addBos && !hasBos, .parseSpecial = true});
-        if (prompt.size() + reserve <= contextSize) break;
-        if (turns.size() <= firstDroppable + 1) {
-            emit generationFailed(job.id, tr("The message needs %1 tokens but the context window holds %2; "
-                                             "shorten it or raise the context size in the conversation settings.")
-                                              .arg(prompt.size())
-                                              .arg(contextSize));
-            return;
-        }
-        turns.erase(turns.begin() + std::ptrdiff_t(firstDroppable));
-        ++dropped;
+    auto built = preparePrompt(job, contextSize);
+    if (!built) {
+        emit generationFailed(job.id, QString::fromStdString(built.error().message));
+        return;
     }
+    const Tokenizer& tokenizer = m_model->tokenizer();
+    const std::vector<TokenId>& prompt = built->tokens;
+    const int dropped = int(built->droppedMessages);
     emit promptReady(job.id, int(prompt.size()), int(contextSize), dropped);
 
     SamplerSettings sampling;
@@ -176,7 +173,7 @@ void InferenceWorker::generate(const GenerationJob& job) {
     sampling.seed = s.seed >= 0 ? uint64_t(s.seed) : std::random_device{}();
     Sampler sampler(sampling);
 
-    ReplyStream stream(m_formatter->stopStrings());
+    chat::ReplyStream stream(m_prompter->stopStrings());
     TokenId previous = prompt.back();
     GenerationRequest request;
     request.prompt = prompt;

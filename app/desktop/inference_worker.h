@@ -8,10 +8,11 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <vector>
 
+#include "chat/conversation_prompt.h"
 #include "conversation.h"
-#include "prompt_formatter.h"
 
 namespace confidant::inference {
 class Model;
@@ -45,7 +46,7 @@ struct LoadedModelInfo {
 
 struct GenerationJob {
     quint64 id = 0;
-    std::vector<PromptTurn> turns;  // system prompt first, ending with the user's message
+    std::vector<inference::chat::ChatMessage> messages;  // system prompt first, ending with the user's message
     ConversationSettings settings;
 };
 
@@ -57,6 +58,12 @@ public:
 
     // Any thread: makes generation `jobId` (and any older one) stop after its current token.
     void cancel(quint64 jobId) { m_cancelUpTo.store(jobId); }
+    // The prompt a job gets in a context of `contextSize` tokens, through the engine's one
+    // conversation -> prompt path (the CLI's `generate --messages` takes the same one). Worker
+    // thread (or a test holding the worker); needs a loaded model.
+    Result<inference::chat::ConversationPrompt> preparePrompt(const GenerationJob& job, uint32_t contextSize) const;
+    // The context the job's settings ask for, within what the model was trained for.
+    uint32_t contextSizeFor(const ConversationSettings& settings) const;
     // Tests only: sleep after each token so that a Stop can arrive mid-reply.
     void setTokenDelayForTesting(int milliseconds) { m_tokenDelayMs.store(milliseconds); }
 
@@ -85,7 +92,7 @@ private:
     std::shared_ptr<const inference::Model> m_model;
     std::unique_ptr<inference::Backend> m_backend;
     std::unique_ptr<inference::Session> m_session;
-    std::unique_ptr<PromptFormatter> m_formatter;
+    std::optional<inference::chat::ConversationPrompter> m_prompter;
     LoadedModelInfo m_info;
     std::atomic<quint64> m_cancelUpTo{0};
     std::atomic<int> m_tokenDelayMs{0};

@@ -68,7 +68,7 @@ QVariant MessageListModel::data(const QModelIndex& index, int role) const {
                                .arg(r.model, r.backend, r.device, r.finishReason);
             if (r.reusedPromptTokens > 0)
                 text += tr(" · %1 of %2 prompt tokens reused from the cache").arg(r.reusedPromptTokens).arg(r.promptTokens);
-            if (r.droppedTurns > 0) text += tr(" · %n oldest turn(s) left out to fit the context", nullptr, r.droppedTurns);
+            if (r.droppedTurns > 0) text += tr(" · %n oldest message(s) left out to fit the context", nullptr, r.droppedTurns);
             return text;
         }
         case ErrorRole: return m->error;

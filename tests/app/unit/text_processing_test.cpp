@@ -3,9 +3,11 @@
 
 #include "markdown_segments.h"
 #include "test_registry.h"
-#include "utf8_stream.h"
+#include "chat/reply_stream.h"
 
 using namespace confidant::app;
+using confidant::inference::chat::ReplyStream;
+using confidant::inference::chat::utf8CompletePrefix;
 
 class TextProcessingTest : public QObject {
     Q_OBJECT

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-namespace confidant::app {
+namespace confidant::inference::chat {
 
 // The length of the longest prefix of `bytes` that does not end inside a UTF-8 sequence.
 size_t utf8CompletePrefix(std::string_view bytes);
@@ -31,4 +31,4 @@ private:
     bool m_stopped = false;
 };
 
-}  // namespace confidant::app
+}  // namespace confidant::inference::chat

@@ -1,9 +1,9 @@
 // ReplyStream: UTF-8 completeness and stop-string hold-back.
-#include "utf8_stream.h"
+#include "chat/reply_stream.h"
 
 #include <algorithm>
 
-namespace confidant::app {
+namespace confidant::inference::chat {
 
 size_t utf8CompletePrefix(std::string_view bytes) {
     const size_t n = bytes.size();
@@ -54,4 +54,4 @@ std::string ReplyStream::finish() {
     return out;
 }
 
-}  // namespace confidant::app
+}  // namespace confidant::inference::chat
