@@ -172,6 +172,7 @@ int runGenerate(Arguments& args) {
     if (!prompt) return fail(prompt.error().message);
     auto promptFile = args.value({"--prompt-file", "-f"});
     if (!promptFile) return fail(promptFile.error().message);
+    const bool printIds = args.flag({"--ids"});
     auto maxTokens = args.integer({"-n", "--n-predict"}, 0, 1 << 24);
     if (!maxTokens) return fail(maxTokens.error().message);
     auto sampler = samplerOptions(args);
@@ -205,7 +206,14 @@ int runGenerate(Arguments& args) {
     GenerationRequest request;
     request.prompt = promptIds;
     request.maxTokens = uint32_t(maxTokens->value_or(256));
+    bool firstId = true;
     request.onToken = [&](TokenId id) {
+        if (printIds) {
+            std::printf(firstId ? "%d" : " %d", id);
+            firstId = false;
+            std::fflush(stdout);
+            return true;
+        }
         const std::string piece = tokenizer.tokenText(id, previous);
         previous = id;
         std::fwrite(piece.data(), 1, piece.size(), stdout);
@@ -213,6 +221,7 @@ int runGenerate(Arguments& args) {
         return true;
     };
     auto stats = generate(*session, s, request);
+    if (printIds) std::printf("\n");
     if (!stats) return fail(stats.error().message);
     std::fprintf(stderr,
                  "\n[%s on %s] prompt: %u tokens (%.1f tok/s), generated: %u tokens (%.2f tok/s), "
