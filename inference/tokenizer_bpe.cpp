@@ -123,7 +123,8 @@ public:
     std::string tokenText(TokenId id, TokenId /*previous*/, bool renderSpecial) const override {
         if (!m_vocabulary.isValid(id)) return {};
         const TokenType t = m_vocabulary.typeOf(id);
-        if (t == TokenType::Control && !renderSpecial) return {};
+        // As llama.cpp decodes: control and unknown tokens are text only when asked for.
+        if ((t == TokenType::Control || t == TokenType::Unknown) && !renderSpecial) return {};
         if (t == TokenType::Unused) return {};
         return m_bytes[size_t(id)];
     }

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "special_tokens.h"
 #include "tokenizer.h"
@@ -60,17 +62,70 @@ constexpr uint64_t modelTypeBpe = 2;
 
 const std::string k_spaceMarker = "\xE2\x96\x81";  // U+2581, sentencepiece's visible space
 
-std::string serializeModel(const Vocabulary& v) {
+// "<0xNN>" with two upper-case hex digits, as sentencepiece names its byte pieces; -1 otherwise.
+int bytePieceValue(std::string_view piece) {
+    const auto hex = [](char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1; };
+    if (piece.size() != 6 || piece.substr(0, 3) != "<0x" || piece[5] != '>') return -1;
+    const int high = hex(piece[3]), low = hex(piece[4]);
+    return high < 0 || low < 0 ? -1 : high * 16 + low;
+}
+
+// The piece types the sentencepiece library is given. GGUF vocabularies carry pieces the library
+// refuses although llama.cpp runs them (Phi-3's [PAD32011].. typed UNKNOWN besides <unk>, repeated
+// or empty texts, byte pieces without the full set of 256); those become CONTROL pieces with
+// unique placeholder texts, which the library keeps but never produces when encoding. The
+// vocabulary itself keeps the real texts and types: decoding reads only it.
+struct ProtoPiece {
+    std::string text;
+    TokenType type;
+};
+
+std::vector<ProtoPiece> protoPieces(const Vocabulary& v, TokenId unknown) {
+    std::array<bool, 256> byteSeen{};
+    int distinctBytes = 0;
+    for (size_t i = 0; i < v.size(); ++i) {
+        const int value = v.types[i] == TokenType::Byte ? bytePieceValue(v.tokens[i]) : -1;
+        if (value >= 0 && !byteSeen[size_t(value)]) {
+            byteSeen[size_t(value)] = true;
+            ++distinctBytes;
+        }
+    }
+    const bool byteFallback = distinctBytes == 256;
+
+    // A text given twice names its last id, as in llama.cpp's lookup; earlier ones are renamed.
+    std::unordered_map<std::string_view, size_t> lastWithText;
+    for (size_t i = 0; i < v.size(); ++i) lastWithText[v.tokens[i]] = i;
+    std::unordered_set<std::string> placeholders;
+
+    std::vector<ProtoPiece> pieces(v.size());
+    for (size_t i = 0; i < v.size(); ++i) {
+        TokenType type = v.types[i];
+        if (type == TokenType::Undefined) type = TokenType::Normal;  // sentencepiece has no such type
+        if (TokenId(i) == unknown) type = TokenType::Unknown;       // the library takes unk from the type
+        else if (type == TokenType::Unknown) type = TokenType::Control;
+        if (type == TokenType::Byte && (!byteFallback || bytePieceValue(v.tokens[i]) < 0)) type = TokenType::Control;
+        std::string text = v.tokens[i];
+        if (text.empty() || lastWithText[text] != i) {
+            text = "<confidant:reserved:" + std::to_string(i) + ">";
+            while (lastWithText.count(text) || placeholders.count(text)) text += "'";
+            placeholders.insert(text);
+            if (type != TokenType::Unknown) type = TokenType::Control;
+        }
+        pieces[i] = {std::move(text), type};
+    }
+    return pieces;
+}
+
+std::string serializeModel(const Vocabulary& v, TokenId unknown) {
     ProtoWriter model;
     bool hasBytePieces = false;
-    for (size_t i = 0; i < v.size(); ++i) {
+    const std::vector<ProtoPiece> pieces = protoPieces(v, unknown);
+    for (size_t i = 0; i < pieces.size(); ++i) {
         ProtoWriter piece;
-        piece.bytes(field::pieceText, v.tokens[i]);
+        piece.bytes(field::pieceText, pieces[i].text);
         piece.float32(field::pieceScore, v.scores.empty() ? 0.0f : v.scores[i]);
-        // Sentencepiece has no "undefined" type; such pieces are ordinary ones.
-        const TokenType type = v.types[i] == TokenType::Undefined ? TokenType::Normal : v.types[i];
-        piece.varint(field::pieceType, uint64_t(type));
-        hasBytePieces = hasBytePieces || type == TokenType::Byte;
+        piece.varint(field::pieceType, uint64_t(pieces[i].type));
+        hasBytePieces = hasBytePieces || pieces[i].type == TokenType::Byte;
         model.bytes(field::modelPieces, piece.data());
     }
     ProtoWriter trainer;
@@ -78,7 +133,7 @@ std::string serializeModel(const Vocabulary& v) {
     trainer.varint(field::trainerVocabSize, v.size());
     trainer.boolean(field::trainerByteFallback, hasBytePieces);
     // Negative ids are written as 64-bit two's complement varints, as protobuf does for int32.
-    trainer.varint(field::trainerUnkId, uint64_t(int64_t(v.unk)));
+    trainer.varint(field::trainerUnkId, uint64_t(int64_t(unknown)));
     trainer.varint(field::trainerBosId, uint64_t(int64_t(v.bos)));
     trainer.varint(field::trainerEosId, uint64_t(int64_t(v.eos)));
     trainer.varint(field::trainerPadId, uint64_t(int64_t(v.pad)));
@@ -103,12 +158,11 @@ public:
     Result<void> load() {
         m_unknown = m_vocabulary.unk;
         if (m_unknown < 0) {
+            // Without a named or typed one, llama.cpp takes id 0, as sentencepiece's trainer places it.
             const auto found = std::find(m_vocabulary.types.begin(), m_vocabulary.types.end(), TokenType::Unknown);
-            if (found == m_vocabulary.types.end())
-                return makeError("the sentencepiece vocabulary has no unknown token (type 2)");
-            m_unknown = TokenId(found - m_vocabulary.types.begin());
+            m_unknown = found == m_vocabulary.types.end() ? 0 : TokenId(found - m_vocabulary.types.begin());
         }
-        const auto status = m_processor.LoadFromSerializedProto(serializeModel(m_vocabulary));
+        const auto status = m_processor.LoadFromSerializedProto(serializeModel(m_vocabulary, m_unknown));
         if (!status.ok()) return makeError("the sentencepiece vocabulary is inconsistent: " + std::string(status.message()));
         return {};
     }
@@ -126,12 +180,16 @@ public:
     std::string tokenText(TokenId id, TokenId previous, bool renderSpecial) const override {
         if (!m_vocabulary.isValid(id)) return {};
         const std::string& piece = m_vocabulary.tokens[size_t(id)];
+        // As llama.cpp decodes: control and unknown pieces are text only when asked for, user-defined
+        // pieces are their text as written, unused ones are nothing.
         switch (m_vocabulary.typeOf(id)) {
-            case TokenType::Control: return renderSpecial ? piece : std::string();
+            case TokenType::Control:
+            case TokenType::Unknown: return renderSpecial ? piece : std::string();
+            case TokenType::UserDefined: return piece;
+            case TokenType::Unused: return {};
             case TokenType::Byte: {
-                // "<0xNN>"
-                if (piece.size() == 6) return std::string(1, char(std::stoi(piece.substr(3, 2), nullptr, 16)));
-                return piece;
+                const int value = bytePieceValue(piece);
+                return value >= 0 ? std::string(1, char(value)) : piece;
             }
             default: break;
         }

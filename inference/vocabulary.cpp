@@ -99,11 +99,14 @@ Result<Vocabulary> Vocabulary::fromGguf(const GgufFile& file) {
     for (TokenId id : {v.eos, v.eot, v.eom})
         if (id >= 0 && !v.isEndOfGeneration(id)) v.endOfGeneration.push_back(id);
     // Chat models mark their end-of-turn tokens by text even when the metadata names only one.
+    // Some converters type them USER_DEFINED (Phi-3's <|end|>), which would make the reply's end
+    // a visible word; like llama.cpp, such a token is made a control token.
     for (const char* text : {"<|eot_id|>", "<|eom_id|>", "<|end_of_text|>", "<|im_end|>", "<|end|>",
                              "<end_of_turn>", "<|endoftext|>"}) {
         for (size_t i = 0; i < n; ++i) {
-            if (v.tokens[i] == text && v.types[i] == TokenType::Control && !v.isEndOfGeneration(TokenId(i)))
-                v.endOfGeneration.push_back(TokenId(i));
+            if (v.tokens[i] != text || v.types[i] == TokenType::Unused) continue;
+            v.types[i] = TokenType::Control;
+            if (!v.isEndOfGeneration(TokenId(i))) v.endOfGeneration.push_back(TokenId(i));
         }
     }
     return v;

@@ -22,7 +22,11 @@ constexpr Command k_commands[] = {
     {"generate", runGenerate,
      "generate -m MODEL [-p PROMPT | --prompt-file F | --messages CONV.json [--template NAME | --template-file F]\n"
      "           [--overflow drop|stop] [--print-prompt-tokens]] [-n N] [--temp T] [--seed S] [--top-k K]\n"
-     "           [--top-p P] [--min-p P] [--repeat-penalty R] [--ctx N] [--threads N] [--backend cpu|vulkan]"},
+     "           [--top-p P] [--min-p P] [--repeat-penalty R] [--ctx N] [--threads N] [--backend cpu|vulkan]\n"
+     "           [--ids]   (--ids: print the generated token ids, space-separated, instead of text)"},
+    {"logits", runLogits,
+     "logits -m MODEL [--backend cpu|reference|vulkan] --ids ID... [--top K] [--ctx N]\n"
+     "           feeds the ids one position at a time; per position a JSON line of the top-K ids and raw logits"},
     {"template", runTemplate,
      "template (-m MODEL | --template-file F | --template NAME) --messages CONV.json\n"
      "           [--no-generation-prompt] [--bos S] [--eos S] [--date YYYY-MM-DD] [--fold-system]"},

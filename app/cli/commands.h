@@ -19,6 +19,9 @@ int runTokenize(Arguments& args);
 int runDetokenize(Arguments& args);
 int runGenerate(Arguments& args);
 
+// Teacher-forced logits as JSON lines (logits_command.cpp).
+int runLogits(Arguments& args);
+
 // Chat-template commands (template_commands.cpp).
 int runTemplate(Arguments& args);
 int runChat(Arguments& args);

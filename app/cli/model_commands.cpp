@@ -181,6 +181,7 @@ int runGenerate(Arguments& args) {
     auto overflow = overflowOption(args);
     if (!overflow) return fail(overflow.error().message);
     const bool printPromptTokens = args.flag({"--print-prompt-tokens"});
+    const bool printIds = args.flag({"--ids"});
     auto maxTokens = args.integer({"-n", "--n-predict"}, 0, 1 << 24);
     if (!maxTokens) return fail(maxTokens.error().message);
     auto sampler = samplerOptions(args);
@@ -242,7 +243,14 @@ int runGenerate(Arguments& args) {
     GenerationRequest request;
     request.prompt = promptIds;
     request.maxTokens = replyTokens;
+    bool firstId = true;
     request.onToken = [&](TokenId id) {
+        if (printIds) {
+            std::printf(firstId ? "%d" : " %d", id);
+            firstId = false;
+            std::fflush(stdout);
+            return true;
+        }
         const std::string piece = stream.push(tokenizer.tokenText(id, previous));
         previous = id;
         std::fwrite(piece.data(), 1, piece.size(), stdout);
@@ -250,6 +258,7 @@ int runGenerate(Arguments& args) {
         return !stream.stopped();
     };
     auto stats = generate(*session, s, request);
+    if (printIds) std::printf("\n");
     if (!stats) return fail(stats.error().message);
     const std::string rest = stream.finish();
     std::fwrite(rest.data(), 1, rest.size(), stdout);
