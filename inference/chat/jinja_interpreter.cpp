@@ -3,7 +3,10 @@
 // that print as nothing but fail when used, and loop objects.
 #include "chat/jinja_interpreter.h"
 
+#include <algorithm>
 #include <cmath>
+#include <new>
+#include <stdexcept>
 #include <limits>
 
 #include "chat/jinja_lexer.h"
@@ -124,14 +127,10 @@ Interpreter::~Interpreter() {
 }
 
 void Interpreter::checkMemory(uint64_t plannedBytes) const {
-    const int64_t held = heldContainerBytes() - m_heldAtStart;
-    if (held > 0 && uint64_t(held) + plannedBytes > m_limits.maxMemoryBytes)
-        fail("the template holds more than " + std::to_string(m_limits.maxMemoryBytes >> 20) +
+    const int64_t held = std::max<int64_t>(0, heldContainerBytes() - m_heldAtStart);
+    if (plannedBytes > m_limits.maxMemoryBytes || uint64_t(held) + plannedBytes > m_limits.maxMemoryBytes)
+        fail("the template would hold more than " + std::to_string(m_limits.maxMemoryBytes >> 20) +
                  " MiB in lists and dicts (the limit of a render)",
-             FailureKind::Limit);
-    if (plannedBytes > m_limits.maxMemoryBytes)
-        fail("the template would build a value of more than " + std::to_string(m_limits.maxMemoryBytes >> 20) +
-                 " MiB (the limit of a render)",
              FailureKind::Limit);
 }
 
