@@ -425,7 +425,7 @@ Result<std::shared_ptr<const GgufFile>> GgufFile::parse(std::unique_ptr<GgufFile
         std::vector<const GgufTensorInfo*> byOffset;
         byOffset.reserve(file->m_tensors.size());
         for (const auto& t : file->m_tensors) byOffset.push_back(&t);
-        std::sort(byOffset.begin(), byOffset.end(),
+        std::stable_sort(byOffset.begin(), byOffset.end(),
                   [](const GgufTensorInfo* a, const GgufTensorInfo* b) { return a->offset < b->offset; });
         for (size_t i = 1; i < byOffset.size(); ++i) {
             const GgufTensorInfo& previous = *byOffset[i - 1];

@@ -1,6 +1,7 @@
 // Available memory from /proc/meminfo and the cgroup v2 limit.
 #include "memory_check.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>

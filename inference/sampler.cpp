@@ -1,11 +1,25 @@
 // Sampling pipeline: penalty -> (greedy | top-k -> softmax(temperature) -> top-p -> min-p -> draw).
 #include "sampler.h"
 
+#include <string>
+
 #include <algorithm>
 #include <cmath>
 #include <unordered_set>
 
 namespace confidant::inference {
+
+Result<void> validateSamplerSettings(const SamplerSettings& s) {
+    struct Range { const char* name; float value; float low; float high; };
+    for (const auto& [name, value, low, high] : {Range{"temperature", s.temperature, 0.0f, 100.0f},
+                                                 Range{"top-p", s.topP, 0.0f, 1.0f}, Range{"min-p", s.minP, 0.0f, 1.0f},
+                                                 Range{"repeat penalty", s.repeatPenalty, 1e-6f, 100.0f}})
+        if (!(value >= low && value <= high))  // also false for NaN
+            return makeError("the " + std::string(name) + " " + std::to_string(value) + " is out of range (" +
+                             std::to_string(low) + " to " + std::to_string(high) + ")");
+    return {};
+}
+
 
 Sampler::Sampler(const SamplerSettings& settings) : m_settings(settings), m_rng(settings.seed) {}
 

@@ -7,6 +7,7 @@
 #include <span>
 #include <vector>
 
+#include "result.h"
 #include "vocabulary.h"
 
 namespace confidant::inference {
@@ -20,6 +21,11 @@ struct SamplerSettings {
     int32_t repeatLastN = 64;     // how many recent tokens the penalty looks at
     uint64_t seed = 0;
 };
+
+// The settings' valid ranges (temperature 0-100, top-p and min-p 0-1, repeat penalty above 0 up
+// to 100; NaN nowhere); the Error names the setting. Every front end checks with this before
+// building a Sampler, so that a NaN never reaches the softmax.
+Result<void> validateSamplerSettings(const SamplerSettings& settings);
 
 class Sampler {
 public:

@@ -3,8 +3,18 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <sstream>
 
 namespace confidant::cli {
+namespace {
+
+std::string formatNumber(double v) {
+    std::ostringstream s;
+    s << v;
+    return s.str();
+}
+
+}  // namespace
 
 Result<std::optional<std::string>> Arguments::value(std::initializer_list<std::string_view> names) {
     for (size_t i = 0; i < m_args.size(); ++i) {
@@ -53,15 +63,17 @@ Result<std::optional<long long>> Arguments::integer(std::initializer_list<std::s
     return std::optional<long long>(n);
 }
 
-Result<std::optional<double>> Arguments::number(std::initializer_list<std::string_view> names) {
+Result<std::optional<double>> Arguments::number(std::initializer_list<std::string_view> names, double min, double max) {
     auto v = value(names);
     if (!v) return v.error();
     if (!*v) return std::optional<double>{};
     errno = 0;
     char* end = nullptr;
     const double n = std::strtod((*v)->c_str(), &end);
-    if (errno != 0 || end == (*v)->c_str() || *end != '\0')
-        return makeError("option " + std::string(*names.begin()) + " needs a number, not '" + **v + "'");
+    // `!(n >= min && n <= max)` also refuses nan and inf, which strtod accepts.
+    if (errno != 0 || end == (*v)->c_str() || *end != '\0' || !(n >= min && n <= max))
+        return makeError("option " + std::string(*names.begin()) + " needs a number from " + formatNumber(min) + " to " +
+                         formatNumber(max) + ", not '" + **v + "'");
     return std::optional<double>(n);
 }
 

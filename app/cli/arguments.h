@@ -22,7 +22,8 @@ public:
     bool flag(std::initializer_list<std::string_view> names);
 
     Result<std::optional<long long>> integer(std::initializer_list<std::string_view> names, long long min, long long max);
-    Result<std::optional<double>> number(std::initializer_list<std::string_view> names);
+    // A finite number within [min, max]; NaN and infinities are refused like any value outside.
+    Result<std::optional<double>> number(std::initializer_list<std::string_view> names, double min, double max);
 
     // What is left once all options are taken; an error if an unknown option remains.
     Result<std::vector<std::string>> positionals() const;

@@ -1,9 +1,12 @@
 // confidant-cli's dispatch: the subcommand table and the usage text.
 #include <cstdio>
 #include <cstring>
+#include <new>
+#include <system_error>
 #include <string_view>
 
 #include "cli/commands.h"
+#include "cli/terminal_text.h"
 #include "confidant_version.h"
 
 namespace confidant::cli {
@@ -56,7 +59,8 @@ void printUsage(std::FILE* out) {
 }  // namespace
 
 int fail(const std::string& message) {
-    std::fprintf(stderr, "confidant-cli: error: %s\n", message.c_str());
+    // Messages quote file contents (metadata, paths, template text): never raw to the terminal.
+    std::fprintf(stderr, "confidant-cli: error: %s\n", terminalSafe(message, true).c_str());
     return 1;
 }
 
@@ -73,7 +77,17 @@ int runCli(int argc, char** argv) {
     for (const auto& c : k_commands) {
         if (c.name == argv[1]) {
             Arguments args(std::vector<std::string>(argv + 2, argv + argc));
-            return c.run(args);
+            // Commands report expected failures themselves; this turns what escapes (a thread
+            // or an allocation the system refuses) into a message instead of an abort.
+            try {
+                return c.run(args);
+            } catch (const std::bad_alloc&) {
+                return fail("out of memory; try a smaller --ctx, fewer --threads or a smaller model");
+            } catch (const std::system_error& e) {
+                return fail(std::string("the system refused a resource (") + e.what() + "); try fewer --threads");
+            } catch (const std::exception& e) {
+                return fail(std::string("internal error: ") + e.what());
+            }
         }
     }
     return fail(std::string("unknown command '") + argv[1] + "' (see confidant-cli --help)");

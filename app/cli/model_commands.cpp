@@ -1,5 +1,6 @@
 // info, tokenize, detokenize and generate.
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -8,6 +9,7 @@
 #include "chat/reply_stream.h"
 #include "cli/model_options.h"
 #include "cli/prompt_options.h"
+#include "cli/terminal_text.h"
 #include "generator.h"
 
 namespace confidant::cli {
@@ -43,7 +45,7 @@ std::string humanCount(double n) {
 std::string metadataText(const GgufFile& file, const std::string& key) {
     const GgufValue* v = file.find(key);
     if (!v) return "-";
-    if (v->type == GgufType::String) return v->stringValue;
+    if (v->type == GgufType::String) return terminalSafe(v->stringValue);
     if (v->isInteger()) return std::to_string(file.getInt(key).ok() ? *file.getInt(key) : 0);
     if (v->isFloat()) {
         std::ostringstream s;
@@ -55,7 +57,7 @@ std::string metadataText(const GgufFile& file, const std::string& key) {
 
 std::string tokenLabel(const Vocabulary& vocabulary, TokenId id) {
     if (!vocabulary.isValid(id)) return "none";
-    return std::to_string(id) + " '" + vocabulary.tokens[size_t(id)] + "'";
+    return std::to_string(id) + " '" + terminalSafe(vocabulary.tokens[size_t(id)]) + "'";
 }
 
 // Takes -m and builds just its tokenizer: tokenize and detokenize need no weights, so they also
@@ -95,7 +97,7 @@ int runInfo(Arguments& args) {
         use.bytes += t.byteSize;
     }
 
-    std::printf("file:            %s\n", file.path().c_str());
+    std::printf("file:            %s\n", terminalSafe(file.path()).c_str());
     std::printf("GGUF version:    %u\n", file.version());
     std::printf("name:            %s\n", metadataText(file, "general.name").c_str());
     std::printf("architecture:    %s\n", arch.c_str());
@@ -116,8 +118,8 @@ int runInfo(Arguments& args) {
 
     auto vocabulary = Vocabulary::fromGguf(file);
     if (vocabulary) {
-        std::printf("tokenizer:       %s%s, %zu tokens\n", vocabulary->model.c_str(),
-                    vocabulary->preTokenizer.empty() ? "" : (" (" + vocabulary->preTokenizer + ")").c_str(),
+        std::printf("tokenizer:       %s%s, %zu tokens\n", terminalSafe(vocabulary->model).c_str(),
+                    vocabulary->preTokenizer.empty() ? "" : (" (" + terminalSafe(vocabulary->preTokenizer) + ")").c_str(),
                     vocabulary->size());
         std::printf("special tokens:  BOS %s, EOS %s, UNK %s, PAD %s\n", tokenLabel(*vocabulary, vocabulary->bos).c_str(),
                     tokenLabel(*vocabulary, vocabulary->eos).c_str(), tokenLabel(*vocabulary, vocabulary->unk).c_str(),
@@ -126,7 +128,7 @@ int runInfo(Arguments& args) {
         for (TokenId id : vocabulary->endOfGeneration) stops += (stops.empty() ? "" : ", ") + tokenLabel(*vocabulary, id);
         std::printf("end of turn:     %s\n", stops.empty() ? "none" : stops.c_str());
     } else {
-        std::printf("tokenizer:       unusable: %s\n", vocabulary.error().message.c_str());
+        std::printf("tokenizer:       unusable: %s\n", terminalSafe(vocabulary.error().message).c_str());
     }
     std::printf("chat template:   %s\n", file.has("tokenizer.chat_template") ? "yes" : "no");
     return 0;
@@ -168,6 +170,33 @@ int runDetokenize(Arguments& args) {
     std::fwrite(text.data(), 1, text.size(), stdout);
     return 0;
 }
+
+namespace {
+
+// The prompt limit: far above any context a model has (about 4 bytes a token), small enough to read.
+constexpr uint64_t k_maxPromptFileBytes = uint64_t(64) << 20;
+
+// A folder, FIFO or device as --prompt-file is refused before it is opened (a folder made the
+// read throw; a FIFO would block).
+Result<std::string> readPromptFile(const std::string& path) {
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (ec) return makeError("cannot read the prompt file '" + path + "': " + ec.message());
+    if (!std::filesystem::is_regular_file(status)) return makeError("the prompt file '" + path + "' is not a regular file");
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec) return makeError("cannot read the prompt file '" + path + "': " + ec.message());
+    if (size > k_maxPromptFileBytes)
+        return makeError("the prompt file '" + path + "' has " + std::to_string(size >> 20) + " MiB; the limit is " +
+                         std::to_string(k_maxPromptFileBytes >> 20) + " MiB");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return makeError("cannot read the prompt file '" + path + "'");
+    std::string text(size_t(size), '\0');
+    in.read(text.data(), std::streamsize(size));
+    text.resize(size_t(in.gcount()));
+    return text;
+}
+
+}  // namespace
 
 int runGenerate(Arguments& args) {
     auto prompt = args.value({"-p", "--prompt"});
@@ -219,9 +248,9 @@ int runGenerate(Arguments& args) {
     } else {
         std::string text = prompt->value_or("");
         if (*promptFile) {
-            std::ifstream in(**promptFile, std::ios::binary);
-            if (!in) return fail("cannot read the prompt file '" + **promptFile + "'");
-            text.assign(std::istreambuf_iterator<char>(in), {});
+            auto read = readPromptFile(**promptFile);
+            if (!read) return fail(read.error().message);
+            text = std::move(*read);
         }
         promptIds = tokenizer.encode(text, {.addBos = tokenizer.vocabulary().addBos, .parseSpecial = true});
         if (promptIds.empty()) {

@@ -46,7 +46,7 @@ Result<LoadedModel> loadModelAndBackend(Arguments& args) {
 
 Result<SamplerSettings> samplerOptions(Arguments& args) {
     SamplerSettings s;
-    auto temp = args.number({"--temp", "--temperature"});
+    auto temp = args.number({"--temp", "--temperature"}, 0, 100);
     if (!temp) return temp.error();
     if (*temp) s.temperature = float(**temp);
     auto seed = args.integer({"--seed", "-s"}, 0, std::numeric_limits<long long>::max());
@@ -55,13 +55,13 @@ Result<SamplerSettings> samplerOptions(Arguments& args) {
     auto topK = args.integer({"--top-k"}, 0, 1 << 30);
     if (!topK) return topK.error();
     if (*topK) s.topK = int32_t(**topK);
-    auto topP = args.number({"--top-p"});
+    auto topP = args.number({"--top-p"}, 0, 1);
     if (!topP) return topP.error();
     if (*topP) s.topP = float(**topP);
-    auto minP = args.number({"--min-p"});
+    auto minP = args.number({"--min-p"}, 0, 1);
     if (!minP) return minP.error();
     if (*minP) s.minP = float(**minP);
-    auto penalty = args.number({"--repeat-penalty"});
+    auto penalty = args.number({"--repeat-penalty"}, 0, 100);
     if (!penalty) return penalty.error();
     if (*penalty) {
         if (**penalty <= 0) return makeError("--repeat-penalty must be positive");
@@ -70,6 +70,7 @@ Result<SamplerSettings> samplerOptions(Arguments& args) {
     auto lastN = args.integer({"--repeat-last-n"}, -1, 1 << 30);
     if (!lastN) return lastN.error();
     if (*lastN) s.repeatLastN = int32_t(**lastN);
+    if (auto valid = validateSamplerSettings(s); !valid) return valid.error();
     return s;
 }
 

@@ -28,6 +28,9 @@ struct TemplateOptions {
 
 struct RenderLimits {
     size_t maxOutputBytes = size_t(16) << 20;  // the whole prompt, and any string built on the way
+    // Lists and dicts a render holds at once (their slots and the strings in them), on top of the
+    // variables it was given: `[s] * 1000` with a 16 MB string is refused before it is built.
+    size_t maxMemoryBytes = size_t(64) << 20;
     int maxCallDepth = 100;                    // nested macro calls
     int maxEvalDepth = 500;  // nested statements and expressions being evaluated (needs about 0.5 MiB of stack)
     uint64_t maxLoopIterations = 10'000'000;   // all loop iterations of one render together

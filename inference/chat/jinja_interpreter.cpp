@@ -3,7 +3,10 @@
 // that print as nothing but fail when used, and loop objects.
 #include "chat/jinja_interpreter.h"
 
+#include <algorithm>
 #include <cmath>
+#include <new>
+#include <stdexcept>
 #include <limits>
 
 #include "chat/jinja_lexer.h"
@@ -102,16 +105,33 @@ double floorMod(double a, double b) {
 }  // namespace
 
 Interpreter::Interpreter(const RenderLimits& limits, const Variables& variables)
-    : m_limits(limits), m_deadline(std::chrono::steady_clock::now() + limits.maxRenderTime) {
+    : m_limits(limits), m_deadline(std::chrono::steady_clock::now() + limits.maxRenderTime),
+      m_heldAtStart(heldContainerBytes()) {
     const uint64_t maxRange = limits.maxRangeLength;
     m_globals.set("range", Value::function([maxRange](const CallArgs& a) { return makeRange(a, maxRange); }));
-    m_globals.set("namespace", Value::function(makeNamespace));
+    m_globals.set("namespace", Value::function([this](const CallArgs& a) {
+        Value ns = makeNamespace(a);
+        m_namespaces.push_back(ns);
+        return ns;
+    }));
     m_globals.set("dict", Value::function([](const CallArgs& a) {
         Value d = Value::dict();
         for (const auto& [k, v] : a.named) d.asDict().set(Value(k), v);
         return d;
     }));
     for (const auto& [name, value] : variables) m_globals.set(name, value);
+}
+
+Interpreter::~Interpreter() {
+    for (Value& ns : m_namespaces) ns.asDict().clear();
+}
+
+void Interpreter::checkMemory(uint64_t plannedBytes) const {
+    const int64_t held = std::max<int64_t>(0, heldContainerBytes() - m_heldAtStart);
+    if (plannedBytes > m_limits.maxMemoryBytes || uint64_t(held) + plannedBytes > m_limits.maxMemoryBytes)
+        fail("the template would hold more than " + std::to_string(m_limits.maxMemoryBytes >> 20) +
+                 " MiB in lists and dicts (the limit of a render)",
+             FailureKind::Limit);
 }
 
 std::string Interpreter::run(const Body& body) {
@@ -428,7 +448,11 @@ Value Interpreter::getItem(const Value& object, const Value& key) {
 Value Interpreter::eval(const Expr& expr) {
     DepthGuard guard(*this);
     try {
-        return evalInner(expr);
+        Value v = evalInner(expr);
+        if (v.nesting() > k_maxValueNesting)
+            fail("a value nests deeper than " + std::to_string(k_maxValueNesting) + " levels", FailureKind::Limit);
+        checkMemory();
+        return v;
     } catch (TemplateFailure& f) {
         if (f.line == 0) {
             f.line = expr.line;
@@ -602,6 +626,7 @@ Value Interpreter::evalBinary(const std::string& op, const Value& left, const Va
             return Value(left.asString() + right.asString());
         }
         if (left.isList() && right.isList()) {
+            checkMemory(uint64_t(left.asList().accountedBytes) + uint64_t(right.asList().accountedBytes));
             std::vector<Value> items = left.asList().items;
             items.insert(items.end(), right.asList().items.begin(), right.asList().items.end());
             checkSize(items.size());
@@ -619,14 +644,23 @@ Value Interpreter::evalBinary(const std::string& op, const Value& left, const Va
             const double bytes = double(seq->asString().size()) * double(n);
             checkSize(bytes > 1e18 ? std::numeric_limits<size_t>::max() : size_t(bytes));
             std::string out;
-            for (int64_t i = 0; i < n; ++i) out += seq->asString();
+            out.reserve(size_t(bytes));
+            for (int64_t i = 0; i < n; ++i) {
+                checkTime();
+                out += seq->asString();
+            }
             return Value(std::move(out));
         }
         const double total = double(seq->asList().items.size()) * double(n);
         checkSize(total > 1e18 ? std::numeric_limits<size_t>::max() : size_t(total));
+        // What the copies will hold: every slot and every string in them, n times.
+        const double planned = double(seq->asList().accountedBytes) * double(n);
+        checkMemory(planned > 1e18 ? std::numeric_limits<uint64_t>::max() : uint64_t(planned));
         std::vector<Value> items;
-        for (int64_t i = 0; i < n; ++i)
+        for (int64_t i = 0; i < n; ++i) {
+            checkTime();
             items.insert(items.end(), seq->asList().items.begin(), seq->asList().items.end());
+        }
         return Value::list(std::move(items), seq->asList().tuple);
     }
     if (op == "%" && left.isString()) {
@@ -666,6 +700,15 @@ Result<std::string> Template::render(const Variables& variables, const RenderLim
     } catch (const TemplateFailure& f) {
         if (failure) *failure = f;
         return makeError(describeFailure(f));
+    } catch (const std::bad_alloc&) {
+        // The limits bound what a render builds; this is the system running out regardless.
+        const TemplateFailure f{FailureKind::Limit, "the template needed more memory than is available", 0, 0};
+        if (failure) *failure = f;
+        return makeError(f.message);
+    } catch (const std::length_error&) {
+        const TemplateFailure f{FailureKind::Limit, "the template built a string or list too long to hold", 0, 0};
+        if (failure) *failure = f;
+        return makeError(f.message);
     }
 }
 

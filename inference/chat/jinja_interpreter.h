@@ -27,11 +27,17 @@ private:
 class Interpreter {
 public:
     Interpreter(const RenderLimits& limits, const Variables& variables);
+    ~Interpreter();  // empties the namespaces it made, so that one containing itself is freed
+    Interpreter(const Interpreter&) = delete;
+    Interpreter& operator=(const Interpreter&) = delete;
     std::string run(const Body& body);
 
     // Used by the builtins.
     const RenderLimits& limits() const { return m_limits; }
     void checkSize(size_t bytes) const;
+    // Fails when the lists and dicts made by this render hold more than limits().maxMemoryBytes,
+    // or would with `plannedBytes` more.
+    void checkMemory(uint64_t plannedBytes = 0) const;
     Value getAttribute(const Value& object, const std::string& name);
     Value getItem(const Value& object, const Value& key);
     Value call(const Value& callee, const CallArgs& args);
@@ -69,6 +75,8 @@ private:
     uint64_t m_iterations = 0;
     uint32_t m_stepsSinceClockRead = 0;
     std::chrono::steady_clock::time_point m_deadline;
+    int64_t m_heldAtStart = 0;        // heldContainerBytes() before the render
+    std::vector<Value> m_namespaces;  // made by namespace(); emptied at the end
 };
 
 // Builtins (jinja_builtins.cpp). Each throws TemplateFailure on misuse.

@@ -5,11 +5,64 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <utility>
 
 #include "chat/jinja_error.h"
 #include "chat/jinja_text.h"
 
 namespace confidant::inference::jinja {
+namespace {
+
+thread_local int64_t t_heldContainerBytes = 0;
+
+// Destroys values level by level: each one's uniquely owned children are moved out first.
+void destroyIteratively(std::vector<Value>& pending) {
+    while (!pending.empty()) {
+        Value v = std::move(pending.back());
+        pending.pop_back();
+        v.moveOutUniqueChildren(pending);
+    }
+}
+
+[[noreturn]] void failTooDeep() {
+    fail("a value nests deeper than " + std::to_string(k_maxValueNesting) + " levels (or contains itself)",
+         FailureKind::Limit);
+}
+
+}  // namespace
+
+int64_t heldContainerBytes() { return t_heldContainerBytes; }
+
+ListData::ListData(std::vector<Value> values, bool isTuple) : items(std::move(values)), tuple(isTuple) {
+    accountedBytes = int64_t(items.capacity() * sizeof(Value));
+    for (const Value& v : items) {
+        accountedBytes += v.slotBytes() - int64_t(sizeof(Value));
+        nesting = std::max(nesting, v.nesting() + 1);
+    }
+    t_heldContainerBytes += accountedBytes;
+}
+
+ListData::~ListData() {
+    t_heldContainerBytes -= accountedBytes;
+    std::vector<Value> pending = std::move(items);
+    destroyIteratively(pending);
+}
+
+DictData::~DictData() {
+    t_heldContainerBytes -= accountedBytes;
+    clear();
+}
+
+void DictData::clear() {
+    std::vector<Value> pending;
+    pending.reserve(items.size() * 2);
+    for (auto& [k, v] : items) {
+        pending.push_back(std::move(k));
+        pending.push_back(std::move(v));
+    }
+    items.clear();
+    destroyIteratively(pending);
+}
 
 const Value* DictData::find(const Value& key) const {
     for (const auto& [k, v] : items)
@@ -24,18 +77,50 @@ const Value* DictData::find(std::string_view key) const {
 }
 
 void DictData::set(Value key, Value value) {
+    nesting = std::max({nesting, key.nesting() + 1, std::min(value.nesting(), k_maxValueNesting) + 1});
     for (auto& [k, v] : items) {
         if (k.equals(key)) {
-            v = std::move(value);
+            const int64_t change = value.slotBytes() - v.slotBytes();
+            accountedBytes += change;
+            t_heldContainerBytes += change;
+            Value old = std::exchange(v, std::move(value));
+            std::vector<Value> pending{std::move(old)};
+            destroyIteratively(pending);
             return;
         }
     }
+    const int64_t added = key.slotBytes() + value.slotBytes();
+    accountedBytes += added;
+    t_heldContainerBytes += added;
     items.emplace_back(std::move(key), std::move(value));
+}
+
+int Value::nesting() const {
+    if (isList()) return asList().nesting;
+    if (isDict()) return asDict().nesting;
+    return 0;
+}
+
+int64_t Value::slotBytes() const {
+    return int64_t(sizeof(Value)) + (isString() ? int64_t(asString().capacity()) : 0);
+}
+
+void Value::moveOutUniqueChildren(std::vector<Value>& into) {
+    if (auto* list = std::get_if<std::shared_ptr<ListData>>(&m_data); list && list->use_count() == 1) {
+        for (Value& item : (*list)->items) into.push_back(std::move(item));
+        (*list)->items.clear();
+    } else if (auto* dict = std::get_if<std::shared_ptr<DictData>>(&m_data); dict && dict->use_count() == 1) {
+        for (auto& [k, v] : (*dict)->items) {
+            into.push_back(std::move(k));
+            into.push_back(std::move(v));
+        }
+        (*dict)->items.clear();
+    }
 }
 
 Value Value::list(std::vector<Value> items, bool tuple) {
     Value v;
-    v.m_data = std::make_shared<ListData>(ListData{std::move(items), tuple});
+    v.m_data = std::make_shared<ListData>(std::move(items), tuple);
     return v;
 }
 
@@ -184,6 +269,7 @@ std::string jsonKey(const Value& key, bool ensureAscii) {
 }
 
 void jsonValue(std::string& out, const Value& v, const Value::JsonFormat& f, int level) {
+    if (level > k_maxValueNesting) failTooDeep();
     const std::string& itemSep = *f.itemSeparator;
     const auto newline = [&](int depth) {
         if (!f.pretty) return;
@@ -241,7 +327,10 @@ std::string Value::str() const {
     return repr();
 }
 
-std::string Value::repr() const {
+std::string Value::repr() const { return reprAt(0); }
+
+std::string Value::reprAt(int depth) const {
+    if (depth > k_maxValueNesting) failTooDeep();
     if (isUndefined()) return "";
     if (isNone()) return "None";
     if (isBool()) return asBool() ? "True" : "False";
@@ -253,7 +342,7 @@ std::string Value::repr() const {
         std::string out = l.tuple ? "(" : "[";
         for (size_t i = 0; i < l.items.size(); ++i) {
             if (i) out += ", ";
-            out += l.items[i].repr();
+            out += l.items[i].reprAt(depth + 1);
         }
         if (l.tuple && l.items.size() == 1) out += ",";
         return out + (l.tuple ? ")" : "]");
@@ -263,7 +352,7 @@ std::string Value::repr() const {
         std::string out = d.isNamespace ? "<Namespace {" : "{";
         for (size_t i = 0; i < d.items.size(); ++i) {
             if (i) out += ", ";
-            out += d.items[i].first.repr() + ": " + d.items[i].second.repr();
+            out += d.items[i].first.reprAt(depth + 1) + ": " + d.items[i].second.reprAt(depth + 1);
         }
         return out + (d.isNamespace ? "}>" : "}");
     }
@@ -282,7 +371,8 @@ std::string Value::typeName() const {
     return "function";
 }
 
-bool Value::equals(const Value& other) const {
+bool Value::equals(const Value& other, int depth) const {
+    if (depth > k_maxValueNesting) failTooDeep();
     if (isNumber() && other.isNumber()) {
         if (isFloat() || other.isFloat()) return asDouble() == other.asDouble();
         return asInt() == other.asInt();
@@ -295,7 +385,7 @@ bool Value::equals(const Value& other) const {
         const auto& b = other.asList();
         if (a.tuple != b.tuple || a.items.size() != b.items.size()) return false;
         for (size_t i = 0; i < a.items.size(); ++i)
-            if (!a.items[i].equals(b.items[i])) return false;
+            if (!a.items[i].equals(b.items[i], depth + 1)) return false;
         return true;
     }
     if (isDict() && other.isDict()) {
@@ -305,7 +395,7 @@ bool Value::equals(const Value& other) const {
         if (a.isNamespace || b.isNamespace || a.items.size() != b.items.size()) return false;
         for (const auto& [k, v] : a.items) {
             const Value* o = b.find(k);
-            if (!o || !o->equals(v)) return false;
+            if (!o || !o->equals(v, depth + 1)) return false;
         }
         return true;
     }

@@ -17,19 +17,44 @@ namespace confidant::inference::jinja {
 
 class Value;
 
+// Values nested deeper than this (lists in lists, a namespace that contains itself) are refused
+// when a render builds them, printed or compared: the walks over them recurse.
+constexpr int k_maxValueNesting = 256;
+
+// Bytes held by all lists and dicts alive on this thread: their item slots and the strings stored
+// directly in them (nested containers count themselves). A render bounds what it adds
+// (RenderLimits::maxMemoryBytes). Lists are immutable once built; dicts change only through set().
+int64_t heldContainerBytes();
+
 struct ListData {
+    ListData(std::vector<Value> items, bool tuple);
+    ~ListData();  // iterative: a value nested 200,000 deep must not recurse once per level
+    ListData(const ListData&) = delete;
+    ListData& operator=(const ListData&) = delete;
+
     std::vector<Value> items;
     bool tuple = false;  // prints as (a, b)
+    int nesting = 1;     // 1 + the deepest item's nesting
+    int64_t accountedBytes = 0;
 };
 
 // Keys keep their insertion order (Python dicts do, and tojson must reproduce it).
 struct DictData {
+    DictData() = default;
+    ~DictData();
+    DictData(const DictData&) = delete;
+    DictData& operator=(const DictData&) = delete;
+
     std::vector<std::pair<Value, Value>> items;
     bool isNamespace = false;  // a namespace() object: attributes may be assigned with `set ns.x = ...`
+    int nesting = 1;
+    int64_t accountedBytes = 0;
 
     const Value* find(const Value& key) const;
     const Value* find(std::string_view key) const;
     void set(Value key, Value value);
+    // Empties the dict without recursing into deep values (breaks a namespace's cycles).
+    void clear();
 };
 
 struct CallArgs {
@@ -82,13 +107,21 @@ public:
     const Function& asFunction() const { return *std::get<std::shared_ptr<Function>>(m_data); }
     const std::string& undefinedHint() const { return std::get<Undefined>(m_data).hint; }
 
+    // 0 for scalars; for a list or dict, how deep it nests.
+    int nesting() const;
+    // Bytes this value costs inside a container: its slot and a string's characters.
+    int64_t slotBytes() const;
+    // Moves the items of a list or dict that only this value owns into `into`, so that the caller
+    // can destroy a deep value level by level instead of recursively.
+    void moveOutUniqueChildren(std::vector<Value>& into);
+
     bool truthy() const;
     std::string str() const;   // Python str(): what {{ value }} prints
     std::string repr() const;  // Python repr(): how it appears inside a printed list or dict
     std::string typeName() const;  // Python's type name, for error messages
 
     // Python ==, with 1 == 1.0 == True; lists and dicts compare by content.
-    bool equals(const Value& other) const;
+    bool equals(const Value& other, int depth = 0) const;
     // JSON as Python's json.dumps writes it (Hugging Face's tojson passes ensure_ascii=False).
     // Throws TemplateFailure for values JSON lacks.
     struct JsonFormat {
@@ -103,6 +136,7 @@ public:
     std::string toJson(int indent = -1) const;  // indent < 0: one line
 
 private:
+    std::string reprAt(int depth) const;
     using Storage = std::variant<Undefined, std::nullptr_t, bool, int64_t, double, std::string,
                                  std::shared_ptr<ListData>, std::shared_ptr<DictData>, std::shared_ptr<Function>>;
     Storage m_data;

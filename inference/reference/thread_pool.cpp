@@ -1,11 +1,21 @@
 // Worker threads that split a loop into one contiguous range per thread.
 #include "reference/thread_pool.h"
 
+#include <system_error>
+
 namespace confidant::inference::reference {
 
 ThreadPool::ThreadPool(unsigned threads) {
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-    for (unsigned i = 1; i < threads; ++i) m_workers.emplace_back([this, i] { workerLoop(i); });
+    for (unsigned i = 1; i < threads; ++i) {
+        // Under a process or memory limit a thread may not start (std::system_error): the pool
+        // then works with the threads it has; rangeOf() splits by size(), not by the request.
+        try {
+            m_workers.emplace_back([this, i] { workerLoop(i); });
+        } catch (const std::system_error&) {
+            break;
+        }
+    }
 }
 
 ThreadPool::~ThreadPool() {

@@ -1,5 +1,6 @@
 // Fuzzes the Jinja chat-template renderer: any template text parses or fails with a positioned
-// error, and renders a small conversation or fails within the limits: no crash, hang or leak.
+// error, and renders a small conversation or fails within the limits (output, loop, time and
+// memory): no crash, hang, leak, stack overflow (deep or self-containing values) or std::bad_alloc.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -20,6 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     options.limits.maxOutputBytes = size_t(1) << 20;
     options.limits.maxLoopIterations = 100'000;
     options.limits.maxRangeLength = 100'000;
+    options.limits.maxMemoryBytes = size_t(16) << 20;  // memory bombs end here, far below -rss_limit_mb
     (void)renderChat(*chatTemplate, messages, options);
     return 0;
 }
