@@ -12,19 +12,23 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "gguf_file.h"
 
 namespace confidant::inference::cpu::kernels {
 
-// Instruction-set levels, lowest first. CONFIDANT_CPU_ISA=scalar|avx2|avx512|avx512vnni (etc.)
-// caps the level used, so that tests run every level the machine has.
+// Instruction-set levels, lowest first. CONFIDANT_CPU_ISA=scalar|avx2|avxvnni|avx512|avx512vnni
+// caps the level used, so that tests run every level the machine has. Avx2 means AVX2+FMA+F16C.
+// Levels above Avx2 are detected and reported; their matrices use the best kernels implemented
+// at or below the level (kernelName() says which).
 enum class Isa : uint8_t { Scalar, Avx2, AvxVnni, Avx512, Avx512Vnni };
 
 Isa machineIsa();    // the best level this CPU and OS support
 Isa selectedIsa();   // machineIsa() capped by CONFIDANT_CPU_ISA (read once)
 std::string_view isaName(Isa isa);
+std::optional<Isa> parseIsaName(std::string_view name);  // the inverse of isaName
 
 // A weight matrix ([rows x n] in the file's type) made ready for the kernels: either the mapped
 // file bytes themselves or a copy repacked at load time (rows interleaved for the vector units).

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "cpu/kernels/matmul.h"
+#include "cpu/kernels/kernel_table.h"
 #include "tensor_type.h"
 
 namespace confidant::inference::cpu::kernels {
@@ -54,20 +54,7 @@ private:
 
 }  // namespace
 
-Isa machineIsa() { return Isa::Scalar; }
-Isa selectedIsa() { return machineIsa(); }
-std::string_view isaName(Isa isa) {
-    switch (isa) {
-        case Isa::Scalar: return "scalar";
-        case Isa::Avx2: return "avx2";
-        case Isa::AvxVnni: return "avxvnni";
-        case Isa::Avx512: return "avx512";
-        case Isa::Avx512Vnni: return "avx512vnni";
-    }
-    return "?";
-}
-
-std::unique_ptr<PreparedMatrix> prepareMatrix(const GgufTensorInfo& tensor, Isa) {
+std::unique_ptr<PreparedMatrix> makeDequantizingMatrix(const GgufTensorInfo& tensor) {
     return std::make_unique<DequantizingMatrix>(tensor);
 }
 
