@@ -39,8 +39,8 @@ QtObject {
         if (base.length > 80) base = base.substring(0, 80).replace(/[\s.-]+$/, "")
         return (base !== "" ? base : "conversation") + "." + extension
     }
-    function fileInFolder(folder: url, name: string): url {
-        const f = folder.toString()
+    function fileInFolder(folder: url, name: string): string {
+        const f = String(folder)
         return f === "" ? name : (f.endsWith("/") ? f : f + "/") + encodeURIComponent(name)
     }
 }

@@ -205,13 +205,13 @@ Rectangle {
             Button {
                 objectName: "confirmRemoveButton"
                 text: removeDialog.deletes ? qsTr("Delete the file") : qsTr("Remove from the list")
-                DialogButtonBox.buttonRole: DialogButtonBox.AcceptRole
                 Accessible.name: text
+                onClicked: removeDialog.accept()
             }
             Button {
                 text: qsTr("Cancel")
-                DialogButtonBox.buttonRole: DialogButtonBox.RejectRole
                 Accessible.name: text
+                onClicked: removeDialog.reject()
             }
         }
         onAccepted: App.models.removeFile(path)
