@@ -11,6 +11,7 @@
 
 #include "app_context.h"
 #include "confidant_version.h"
+#include "dialog_check.h"
 #include "translations.h"
 
 Q_IMPORT_QML_PLUGIN(Confidant_CorePlugin)
@@ -34,8 +35,11 @@ int main(int argc, char** argv) {
                                      QStringLiteral("folder"));
     const QCommandLineOption modelsDir(QStringLiteral("models-dir"), QStringLiteral("Main folder of GGUF models."),
                                        QStringLiteral("folder"));
+    const QCommandLineOption checkDialogs(QStringLiteral("check-dialogs"),
+                                          QStringLiteral("Open every file and folder dialog in turn, then quit (a self-test)."));
     parser.addOption(dataDir);
     parser.addOption(modelsDir);
+    parser.addOption(checkDialogs);
     parser.process(app);
 
     const QString data = parser.isSet(dataDir)
@@ -51,5 +55,6 @@ int main(int argc, char** argv) {
                      Qt::QueuedConnection);
     engine.load(QUrl(QStringLiteral("qrc:/Confidant/Main.qml")));
     context.start();
+    if (parser.isSet(checkDialogs)) confidant::app::startDialogCheck(engine);
     return app.exec();
 }

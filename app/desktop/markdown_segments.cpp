@@ -47,12 +47,29 @@ QVector<MarkdownSegment> splitMarkdown(const QString& text) {
     return segments;
 }
 
+QString withHardLineBreaks(const QString& prose) {
+    const QStringList lines = prose.split(QLatin1Char('\n'));
+    QString out;
+    out.reserve(prose.size() + lines.size() * 2);
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        const QString& line = lines[i];
+        out += line;
+        if (i + 1 == lines.size()) break;
+        const bool blank = line.trimmed().isEmpty();
+        const bool nextBlank = lines[i + 1].trimmed().isEmpty();
+        if (!blank && !nextBlank && !line.endsWith(QLatin1String("  ")) && !line.endsWith(QLatin1Char('\\')))
+            out += QLatin1String("  ");
+        out += QLatin1Char('\n');
+    }
+    return out;
+}
+
 QVariantList segmentsToVariant(const QVector<MarkdownSegment>& segments) {
     QVariantList list;
     for (const MarkdownSegment& s : segments)
         list.append(QVariantMap{{QStringLiteral("kind"), s.kind == MarkdownSegment::Kind::Code ? QStringLiteral("code")
                                                                                                   : QStringLiteral("prose")},
-                                {QStringLiteral("text"), s.text},
+                                {QStringLiteral("text"), s.kind == MarkdownSegment::Kind::Code ? s.text : withHardLineBreaks(s.text)},
                                 {QStringLiteral("language"), s.language}});
     return list;
 }

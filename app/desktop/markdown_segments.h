@@ -17,7 +17,13 @@ struct MarkdownSegment {
 };
 
 QVector<MarkdownSegment> splitMarkdown(const QString& text);
-// For QML: a list of {kind: "prose"|"code", text, language}.
+
+// A reply's single line breaks kept, as the peers show them (CommonMark would join the lines of a
+// paragraph): each line followed by a non-blank line gets a hard break (two trailing spaces, which
+// are invisible where Markdown takes them literally, e.g. in an indented code block or a table).
+QString withHardLineBreaks(const QString& prose);
+
+// For QML: a list of {kind: "prose"|"code", text, language}; prose with hard line breaks.
 QVariantList segmentsToVariant(const QVector<MarkdownSegment>& segments);
 
 }  // namespace confidant::app

@@ -82,7 +82,7 @@ ModelCatalog::ModelCatalog(QObject* parent) : QAbstractListModel(parent) {
         endResetModel();
         emit countChanged();
         if (!m_queuedFolders.isEmpty()) {
-            rescan(std::exchange(m_queuedFolders, {}));
+            rescan(std::exchange(m_queuedFolders, {}), std::exchange(m_queuedHidden, {}));
             return;
         }
         emit scanningChanged();
@@ -90,12 +90,17 @@ ModelCatalog::ModelCatalog(QObject* parent) : QAbstractListModel(parent) {
     });
 }
 
-void ModelCatalog::rescan(const QStringList& folders) {
+void ModelCatalog::rescan(const QStringList& folders, const QStringList& hidden) {
     if (m_watcher.isRunning()) {
         m_queuedFolders = folders;
+        m_queuedHidden = hidden;
         return;
     }
-    m_watcher.setFuture(QtConcurrent::run([folders] { return scanModelFolders(folders); }));
+    m_watcher.setFuture(QtConcurrent::run([folders, hidden] {
+        QVector<ModelFileInfo> found = scanModelFolders(folders);
+        found.removeIf([&hidden](const ModelFileInfo& m) { return hidden.contains(QFileInfo(m.path).absoluteFilePath()); });
+        return found;
+    }));
     emit scanningChanged();
 }
 

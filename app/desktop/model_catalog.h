@@ -59,7 +59,8 @@ public:
     QHash<int, QByteArray> roleNames() const override;
 
     bool scanning() const { return m_watcher.isRunning(); }
-    void rescan(const QStringList& folders);
+    // The files of `folders`, less those in `hidden` (absolute paths).
+    void rescan(const QStringList& folders, const QStringList& hidden = {});
     const ModelFileInfo* find(const QString& path) const;
     Q_INVOKABLE int rowOf(const QString& path) const;
 
@@ -72,6 +73,7 @@ private:
     QVector<ModelFileInfo> m_models;
     QFutureWatcher<QVector<ModelFileInfo>> m_watcher;
     QStringList m_queuedFolders;  // a rescan asked for while one runs
+    QStringList m_queuedHidden;
 };
 
 }  // namespace confidant::app

@@ -5,6 +5,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QUrl>
+#include <algorithm>
 #include <QtConcurrent>
 
 #include "local_path.h"
@@ -43,9 +44,26 @@ ModelManager::ModelManager(Settings* settings, InferenceWorker* worker, QObject*
         emit stateChanged();
     });
     connect(settings, &Settings::extraModelFoldersChanged, this, &ModelManager::rescan);
+    connect(settings, &Settings::hiddenModelFilesChanged, this, &ModelManager::rescan);
+    m_rescanTimer.setSingleShot(true);
+    m_rescanTimer.setInterval(700);
+    connect(&m_rescanTimer, &QTimer::timeout, this, &ModelManager::rescan);
+    connect(&m_folderWatcher, &QFileSystemWatcher::directoryChanged, &m_rescanTimer, qOverload<>(&QTimer::start));
 }
 
-void ModelManager::rescan() { m_catalog.rescan(m_settings->modelFolders()); }
+void ModelManager::watchFolders() {
+    const QStringList folders = m_settings->modelFolders();
+    const QStringList watched = m_folderWatcher.directories();
+    for (const QString& f : watched)
+        if (!folders.contains(f)) m_folderWatcher.removePath(f);
+    for (const QString& f : folders)
+        if (!watched.contains(f) && QFileInfo(f).isDir()) m_folderWatcher.addPath(f);
+}
+
+void ModelManager::rescan() {
+    watchFolders();
+    m_catalog.rescan(m_settings->modelFolders(), m_settings->hiddenModelFiles());
+}
 
 void ModelManager::startLoad(const QString& fileOrUrl, DevicePreference device) {
     const QString path = localPath(fileOrUrl);
@@ -156,11 +174,23 @@ void ModelManager::importFile(const QString& fileOrUrl, bool link) {
     }));
 }
 
-bool ModelManager::removeFile(const QString& path) {
-    const QString absolute = QFileInfo(path).absoluteFilePath();
-    const bool inModelsFolder = m_settings->modelFolders().contains(QFileInfo(absolute).absolutePath());
-    if (!inModelsFolder) return false;
+bool ModelManager::deletesFile(const QString& path) const {
+    const QFileInfo file(localPath(path));
+    return QDir(file.absolutePath()) == QDir(m_settings->modelsFolder());
+}
+
+bool ModelManager::removeFile(const QString& fileOrUrl) {
+    const QString absolute = QFileInfo(localPath(fileOrUrl)).absoluteFilePath();
+    const QString folder = QFileInfo(absolute).absolutePath();
+    const bool inModelsFolders = std::any_of(m_settings->modelFolders().cbegin(), m_settings->modelFolders().cend(),
+                                             [&folder](const QString& f) { return QDir(f) == QDir(folder); });
+    if (!inModelsFolders) return false;
     if (absolute == m_info.path) unload();
+    if (!deletesFile(absolute)) {
+        QStringList hidden = m_settings->hiddenModelFiles();
+        if (!hidden.contains(absolute)) m_settings->setHiddenModelFiles(hidden << absolute);  // rescans
+        return true;
+    }
     const bool removed = QFile::remove(absolute);
     rescan();
     return removed;

@@ -4,8 +4,10 @@
 // CPU, never silently replaced by it.
 #pragma once
 
+#include <QFileSystemWatcher>
 #include <QFutureWatcher>
 #include <QObject>
+#include <QTimer>
 #include <QtQml/qqmlregistration.h>
 
 #include "inference_worker.h"
@@ -73,8 +75,12 @@ public:
     Q_INVOKABLE void unload();
     // Copies (or symlinks) a GGUF file into the models folder, off the UI thread.
     Q_INVOKABLE void importFile(const QString& fileOrUrl, bool link);
-    // Deletes a model file from a models folder (unloading it first when it is loaded).
+    // "Remove": a file in Confidant's own models folder (downloaded or imported there) is deleted,
+    // unloading it first when it is loaded; a file in a folder the user added is only taken off
+    // the list (Settings::hiddenModelFiles) and never deleted. False when nothing was removed.
     Q_INVOKABLE bool removeFile(const QString& path);
+    // Whether removeFile would delete the file (it lies directly in the own models folder).
+    Q_INVOKABLE bool deletesFile(const QString& path) const;
     Q_INVOKABLE void clearError();
     // The loaded model's chat template: `source` replaces it (remembered per model file); an empty
     // source goes back to the model's own.
@@ -89,6 +95,12 @@ signals:
 
 private:
     void startLoad(const QString& path, DevicePreference device);
+    void watchFolders();
+
+    // The models folders are watched: a file copied in by hand appears without Rescan. Changes
+    // come in bursts while a file is written, so they are gathered for a moment.
+    QFileSystemWatcher m_folderWatcher;
+    QTimer m_rescanTimer;
 
     Settings* m_settings;
     InferenceWorker* m_worker;

@@ -43,6 +43,9 @@ class Settings : public QObject {
     CONFIDANT_SETTING(int, maxTokens, MaxTokens)
     CONFIDANT_SETTING(int, contextSize, ContextSize)
     CONFIDANT_SETTING(QStringList, extraModelFolders, ExtraModelFolders)
+    // Files in folders the user added that "Remove" took off the list (never deleted: the folder
+    // may be another application's).
+    CONFIDANT_SETTING(QStringList, hiddenModelFiles, HiddenModelFiles)
     CONFIDANT_SETTING(QRect, windowGeometry, WindowGeometry)
     CONFIDANT_SETTING(bool, windowMaximized, WindowMaximized)
     CONFIDANT_SETTING(qint64, lastConversation, LastConversation)  // reopened at start-up
@@ -83,6 +86,7 @@ private:
     static int defaultMaxTokens() { return ConversationSettings{}.maxTokens; }
     static int defaultContextSize() { return ConversationSettings{}.contextSize; }
     static QStringList defaultExtraModelFolders() { return {}; }
+    static QStringList defaultHiddenModelFiles() { return {}; }
     static QRect defaultWindowGeometry() { return {}; }
     static bool defaultWindowMaximized() { return false; }
     static qint64 defaultLastConversation() { return 0; }

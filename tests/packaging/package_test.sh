@@ -56,6 +56,15 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
   kill $pid; exit 1' || fail "the installed confidant did not show its window"
 echo "installed app showed its window"
 
+# Each file and folder dialog of the installed app opens and closes, in a session without a
+# desktop environment or platform theme: Qt then uses its QML dialogs, whose imports (e.g.
+# Qt.labs.folderlistmodel) must be among the package's dependencies or the first click crashes.
+env -u QT_QPA_PLATFORMTHEME -u XDG_CURRENT_DESKTOP -u DESKTOP_SESSION -u KDE_FULL_SESSION -u GNOME_DESKTOP_SESSION_ID \
+  xvfb-run -a -s "-screen 0 1280x800x24" timeout 120 /usr/bin/confidant --check-dialogs >"$work/dialogs.txt" 2>&1 \
+  || { cat "$work/dialogs.txt"; fail "a file or folder dialog of the installed confidant did not open (or it crashed)"; }
+[ "$(grep -c 'opened and closed' "$work/dialogs.txt")" -ge 6 ] || { cat "$work/dialogs.txt"; fail "check-dialogs opened fewer than 6 dialogs"; }
+echo "installed app opened its $(grep -c 'opened and closed' "$work/dialogs.txt") file and folder dialogs"
+
 DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq confidant >/dev/null || fail "apt-get could not purge the package"
 left=""
 while read -r path; do

@@ -20,10 +20,7 @@ Rectangle {
         id: header
         anchors { left: parent.left; right: parent.right; top: parent.top }
         onSettingsRequested: settingsDrawer.open()
-        onExportRequested: format => {
-            exportDialog.format = format
-            exportDialog.open()
-        }
+        onExportRequested: format => exportDialog.ask(format)
     }
 
     Column {
@@ -139,10 +136,20 @@ Rectangle {
 
     ConversationSettingsDrawer { id: settingsDrawer }
 
+    // Suggests "<title>.<extension>" in the folder last used; defaultSuffix adds the extension
+    // when the user types a bare name.
     FileDialog {
         id: exportDialog
+        objectName: "exportConversationDialog"
         property string format: "markdown"
+        readonly property var extensions: ({ markdown: "md", html: "html", json: "json", text: "txt" })
+        function ask(f) {
+            format = f
+            selectedFile = Theme.fileInFolder(currentFolder, Theme.fileNameFor(App.chat.title, extensions[f] || "txt"))
+            open()
+        }
         fileMode: FileDialog.SaveFile
+        defaultSuffix: extensions[format] || "txt"
         title: qsTr("Export the conversation")
         nameFilters: format === "markdown" ? [qsTr("Markdown (*.md)")] : format === "html" ? [qsTr("HTML (*.html)")]
                      : format === "json" ? [qsTr("JSON (*.json)")] : [qsTr("Text (*.txt)")]

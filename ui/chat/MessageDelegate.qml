@@ -33,8 +33,6 @@ Item {
     Accessible.role: Accessible.ListItem
     Accessible.name: (isUser ? qsTr("You: %1") : qsTr("Assistant: %1")).arg(text)
 
-    HoverHandler { id: hover }
-
     Column {
         id: column
         anchors { left: parent.left; right: parent.right; top: parent.top; margins: 8 }
@@ -64,11 +62,29 @@ Item {
                     width: parent.width
                     visible: !delegate.editing
                     spacing: 4
+                    // Replies are Markdown; your own text is shown exactly as typed (line breaks,
+                    // indentation, asterisks): it was written in a plain text field, and a pasted
+                    // log or poem must not be reflowed.
                     MessageBody {
                         objectName: "messageBody"
                         width: parent.width
-                        segments: delegate.segments
+                        visible: !delegate.isUser
+                        segments: delegate.isUser ? [] : delegate.segments
                         onCopyRequested: code => delegate.copyRequested(code)
+                    }
+                    TextEdit {
+                        objectName: "userText"
+                        width: parent.width
+                        visible: delegate.isUser
+                        text: delegate.isUser ? delegate.text : ""
+                        textFormat: TextEdit.PlainText
+                        readOnly: true
+                        selectByMouse: true
+                        wrapMode: TextEdit.Wrap
+                        color: Theme.text
+                        selectionColor: Theme.selection
+                        selectedTextColor: Theme.text
+                        font.pointSize: Theme.fontSize
                     }
                     Label {
                         visible: delegate.streaming && delegate.text === ""
@@ -118,7 +134,6 @@ Item {
         Row {
             id: actions
             spacing: 2
-            opacity: hover.hovered || delegate.activeFocus || delegate.siblingCount > 1 ? 1 : 0.35
 
             IconButton {
                 objectName: "previousBranchButton"

@@ -1,14 +1,19 @@
-// A fenced code block: monospace, selectable, with the language and a Copy button.
+// A fenced code block: monospace, selectable, syntax-highlighted (CodeHighlighter), with the
+// language and a Copy button.
 import QtQuick
 import QtQuick.Controls
 import Confidant
+import Confidant.Core
 
 Rectangle {
     id: block
     property string code: ""
     property string language: ""
+    // Whether the language has highlighting rules (an unknown one stays plain).
+    readonly property bool highlighted: highlighter.known
     signal copyRequested(string code)
 
+    objectName: "codeBlock"
     color: Theme.codeBackground
     radius: Theme.radius
     border.color: Theme.border
@@ -50,9 +55,15 @@ Rectangle {
         wrapMode: TextEdit.Wrap
         textFormat: TextEdit.PlainText
         font.family: Theme.monoFamily
-        font.pointSize: Theme.fontSize - 1
+        font.pointSize: Theme.fontSize
         color: Theme.text
         selectionColor: Theme.selection
         selectedTextColor: Theme.text
+        CodeHighlighter {
+            id: highlighter
+            document: codeText.textDocument
+            language: block.language
+            dark: Theme.dark
+        }
     }
 }

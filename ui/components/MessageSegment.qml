@@ -1,6 +1,7 @@
 // One segment of a message: Markdown prose, or a fenced code block (CodeBlock).
 import QtQuick
 import Confidant
+import Confidant.Core
 
 Loader {
     id: root
@@ -29,6 +30,12 @@ Loader {
             selectedTextColor: Theme.text
             font.pointSize: Theme.fontSize
             onLinkActivated: link => Qt.openUrlExternally(link)
+            ProseStyler {
+                document: parent.textDocument
+                codePointSize: Theme.fontSize
+                linkColor: Theme.link
+                codeBackground: Theme.codeBackground
+            }
             HoverHandler { cursorShape: parent.hoveredLink !== "" ? Qt.PointingHandCursor : Qt.IBeamCursor }
         }
     }

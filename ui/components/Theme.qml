@@ -23,6 +23,7 @@ QtObject {
     readonly property color mutedText: dark ? "#9a9eaa" : "#5f6470"
     readonly property color accent: dark ? "#7d9bff" : "#3b5bdb"
     readonly property color accentText: "#ffffff"
+    readonly property color link: dark ? "#8fb0ff" : "#2f4fc4"
     readonly property color danger: dark ? "#ff7b7b" : "#c92a2a"
     readonly property color warningBackground: dark ? "#4a3b17" : "#fff3bf"
     readonly property color selection: dark ? "#33415f" : "#d0dbff"
@@ -30,4 +31,16 @@ QtObject {
     readonly property int spacing: 8
     readonly property int radius: 8
     readonly property string monoFamily: "monospace"
+
+    // A file name from a conversation title: characters that file systems or shells trip on become
+    // "-", the length is bounded, and an empty title gives "conversation".
+    function fileNameFor(title: string, extension: string): string {
+        let base = title.replace(/[\/\\:*?"<>|\x00-\x1f]+/g, "-").replace(/^[\s.-]+|[\s.-]+$/g, "")
+        if (base.length > 80) base = base.substring(0, 80).replace(/[\s.-]+$/, "")
+        return (base !== "" ? base : "conversation") + "." + extension
+    }
+    function fileInFolder(folder: url, name: string): string {
+        const f = String(folder)
+        return f === "" ? name : (f.endsWith("/") ? f : f + "/") + encodeURIComponent(name)
+    }
 }

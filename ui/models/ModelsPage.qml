@@ -129,6 +129,7 @@ Rectangle {
 
     FileDialog {
         id: importDialog
+        objectName: "importModelDialog"
         title: qsTr("Import a GGUF model")
         nameFilters: [qsTr("GGUF models (*.gguf)")]
         onAccepted: App.models.importFile(selectedFile, false)
@@ -181,15 +182,38 @@ Rectangle {
         }
     }
 
+    // Only a file in Confidant's own models folder is deleted, after naming it; one in a folder the
+    // user added (perhaps another application's) is only taken off the list.
     Dialog {
         id: removeDialog
+        objectName: "removeDialog"
         property string path: ""
         property string name: ""
+        readonly property bool deletes: path !== "" && App.models.deletesFile(path)
         anchors.centerIn: parent
+        width: Math.min(560, page.width - 40)
         modal: true
-        title: qsTr("Remove %1?").arg(name)
-        standardButtons: Dialog.Yes | Dialog.Cancel
-        Label { text: qsTr("The file %1 will be deleted from the disk.").arg(removeDialog.path); wrapMode: Text.Wrap }
+        title: deletes ? qsTr("Delete %1?").arg(name) : qsTr("Remove %1 from the list?").arg(name)
+        Label {
+            width: parent.width
+            wrapMode: Text.Wrap
+            text: removeDialog.deletes
+                  ? qsTr("The file %1 will be deleted from the disk.").arg(removeDialog.path)
+                  : qsTr("%1 is in a folder you added; it will be taken off this list and the file kept.").arg(removeDialog.path)
+        }
+        footer: DialogButtonBox {
+            Button {
+                objectName: "confirmRemoveButton"
+                text: removeDialog.deletes ? qsTr("Delete the file") : qsTr("Remove from the list")
+                Accessible.name: text
+                onClicked: removeDialog.accept()
+            }
+            Button {
+                text: qsTr("Cancel")
+                Accessible.name: text
+                onClicked: removeDialog.reject()
+            }
+        }
         onAccepted: App.models.removeFile(path)
     }
 }

@@ -229,7 +229,7 @@ Rectangle {
                         MenuItem { text: qsTr("Markdown files into a folder…"); onTriggered: exportAllFolder.ask("markdown") }
                         MenuItem { text: qsTr("HTML files into a folder…"); onTriggered: exportAllFolder.ask("html") }
                         MenuItem { text: qsTr("Text files into a folder…"); onTriggered: exportAllFolder.ask("text") }
-                        MenuItem { text: qsTr("One JSON file…"); onTriggered: exportAllFile.open() }
+                        MenuItem { text: qsTr("One JSON file…"); onTriggered: exportAllFile.ask() }
                     }
                 }
                 Button {
@@ -254,6 +254,7 @@ Rectangle {
 
     FolderDialog {
         id: exportAllFolder
+        objectName: "exportAllFolderDialog"
         property string format: "markdown"
         function ask(f) { format = f; open() }
         title: qsTr("Choose a folder for the exported files")
@@ -261,13 +262,17 @@ Rectangle {
     }
     FileDialog {
         id: exportAllFile
+        objectName: "exportAllFileDialog"
+        function ask() { selectedFile = Theme.fileInFolder(currentFolder, "confidant-conversations.json"); open() }
         fileMode: FileDialog.SaveFile
+        defaultSuffix: "json"
         title: qsTr("Export every conversation as JSON")
         nameFilters: [qsTr("JSON (*.json)")]
         onAccepted: App.transfer.exportAll("json", selectedFile)
     }
     FileDialog {
         id: importDialog
+        objectName: "importConversationsDialog"
         fileMode: FileDialog.OpenFile
         title: qsTr("Import conversations (Confidant JSON or ChatGPT conversations.json)")
         nameFilters: [qsTr("JSON (*.json)")]
@@ -275,6 +280,7 @@ Rectangle {
     }
     FolderDialog {
         id: folderDialog
+        objectName: "addModelsFolderDialog"
         title: qsTr("Add a models folder")
         onAccepted: page.s.addModelFolder(selectedFolder)
     }

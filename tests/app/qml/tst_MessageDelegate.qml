@@ -89,5 +89,36 @@ Item {
             verify(stats.visible)
             compare(stats.text, "12 tokens · 100 tokens/s")
         }
+    
+
+        function test_userTextShownAsTyped() {
+            const typed = "Dear Ann,\n    12 Main St\n*not bold* and # not a heading\n\tend"
+            const d = make({ role: "user", text: typed,
+                             segments: [{ kind: "prose", text: typed, language: "" }] })
+            const shown = findChild(d, "userText")
+            verify(shown)
+            verify(shown.visible)
+            compare(shown.text, typed)
+            compare(shown.textFormat, TextEdit.PlainText)
+            compare(shown.lineCount, 4)
+            verify(!findChild(d, "messageBody").visible)
+        }
+
+        function test_codeIsHighlighted() {
+            const d = make()
+            const block = findChild(d, "codeBlock")
+            verify(block)
+            compare(block.language, "cpp")
+            verify(block.highlighted)
+        }
+
+        function test_actionsAreFullyOpaque() {
+            const d = make({ siblingCount: 1, siblingIndex: 1 })
+            const copy = findChild(d, "copyMessageButton")
+            let item = copy
+            let opacity = 1
+            while (item && item !== d) { opacity *= item.opacity; item = item.parent }
+            compare(opacity, 1)
+        }
     }
 }
