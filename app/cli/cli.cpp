@@ -39,6 +39,7 @@ constexpr Command k_commands[] = {
     {"list", runList, "list --db DB"},
     {"show", runShow, "show --db DB ID"},
     {"search", runSearch, "search --db DB QUERY"},
+    {"db", runDb, "db check --db DB [--full] | db repair --db DB   the store's health; repair keeps the damaged file"},
 };
 
 void printUsage(std::FILE* out) {
