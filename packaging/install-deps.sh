@@ -10,7 +10,7 @@ packages=(
   libvulkan-dev glslc mesa-vulkan-drivers vulkan-tools libsentencepiece-dev libpcre2-dev
   nlohmann-json3-dev
   # storage
-  libsqlite3-dev sqlite3
+  libsqlite3-dev sqlite3 libmd4c-dev libmd4c-html0-dev
   # desktop app (Qt 6 Quick / Controls 2 / QML tests)
   qt6-base-dev qt6-declarative-dev qt6-declarative-dev-tools libgl-dev
   qt6-tools-dev qt6-l10n-tools

@@ -204,8 +204,31 @@ Result<Transaction> Transaction::begin(Database& database) {
     return Transaction(&database, true, depth);
 }
 
+Result<Transaction> Transaction::beginDurable(Database& database) {
+    if (database.inTransaction()) return begin(database);
+    // SQLite refuses to change the level inside a transaction, so it is raised before BEGIN.
+    auto level = database.queryInt("PRAGMA synchronous");
+    if (!level) return level.error();
+    const int full = 2;
+    if (*level < full) CONFIDANT_TRY(database.exec("PRAGMA synchronous = FULL"));
+    auto transaction = begin(database);
+    if (!transaction) {
+        if (*level < full) (void)database.exec("PRAGMA synchronous = " + std::to_string(*level));
+        return transaction.error();
+    }
+    if (*level < full) transaction->m_restoreSynchronous = int(*level);
+    return transaction;
+}
+
+void Transaction::restoreSynchronous() {
+    if (m_restoreSynchronous < 0) return;
+    (void)m_database->exec("PRAGMA synchronous = " + std::to_string(m_restoreSynchronous));
+    m_restoreSynchronous = -1;
+}
+
 Transaction::Transaction(Transaction&& other) noexcept
-    : m_database(other.m_database), m_nested(other.m_nested), m_depth(other.m_depth), m_active(other.m_active) {
+    : m_database(other.m_database), m_nested(other.m_nested), m_depth(other.m_depth), m_active(other.m_active),
+      m_restoreSynchronous(std::exchange(other.m_restoreSynchronous, -1)) {
     other.m_active = false;
 }
 
@@ -220,6 +243,7 @@ Result<void> Transaction::commit() {
     }
     m_active = false;
     if (m_nested) --m_database->m_savepointDepth;
+    restoreSynchronous();
     return {};
 }
 
@@ -234,6 +258,7 @@ void Transaction::rollback() {
     } else if (m_database->inTransaction()) {
         (void)m_database->exec("ROLLBACK");
     }
+    restoreSynchronous();
 }
 
 }  // namespace confidant::storage

@@ -111,6 +111,11 @@ private:
 class Transaction {
 public:
     static Result<Transaction> begin(Database& database);
+    // A turn boundary (the user's message, a finished reply): the outermost commit is on disk
+    // before it returns, whatever the connection's Durability (synchronous = FULL for this commit
+    // only, which in WAL mode is one fsync of the log). Nested inside another transaction it is a
+    // plain savepoint: the outer transaction's commit decides. See docs/storage.md, Durability.
+    static Result<Transaction> beginDurable(Database& database);
     Transaction(Transaction&& other) noexcept;
     Transaction& operator=(Transaction&&) = delete;
     Transaction(const Transaction&) = delete;
@@ -123,10 +128,13 @@ public:
 private:
     Transaction(Database* database, bool nested, int depth) : m_database(database), m_nested(nested), m_depth(depth) {}
 
+    void restoreSynchronous();
+
     Database* m_database = nullptr;
     bool m_nested = false;
     int m_depth = 0;
     bool m_active = true;
+    int m_restoreSynchronous = -1;  // the level to put back after a durable commit; -1: none
 };
 
 }  // namespace confidant::storage

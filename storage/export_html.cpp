@@ -1,6 +1,8 @@
-// HTML export: one self-contained page (inline stylesheet, no scripts, no external resources)
-// that prints well. Text is escaped; fenced code blocks become <pre><code> with their text kept
-// exactly, inline `code` becomes <code>, blank lines separate paragraphs.
+// HTML export: one self-contained page (inline stylesheet, no scripts, no external resources,
+// and a Content-Security-Policy that forbids them) that prints well. What the model wrote is
+// Markdown, rendered by md4c (docs/storage.md says why); what the user typed is shown as typed.
+#include <md4c-html.h>
+
 #include "export.h"
 #include "export_common.h"
 #include "message_tree.h"
@@ -20,6 +22,9 @@ header p { color: #666; font-size: 0.9rem; margin: 0.2rem 0; }
 .system, .tool { background: #d9a40014; }
 .role { font-weight: 600; font-size: 0.85rem; text-transform: uppercase; letter-spacing: 0.04em; }
 .version, .stats { color: #666; font-size: 0.8rem; font-weight: normal; }
+.typed { white-space: pre-wrap; overflow-wrap: anywhere; }
+.markdown p { white-space: pre-line; }
+table { border-collapse: collapse; } th, td { border: 1px solid #8886; padding: 0.2rem 0.5rem; }
 pre { background: #0001; border: 1px solid #8884; border-radius: 0.4rem; padding: 0.7rem; overflow-x: auto;
       white-space: pre-wrap; word-break: break-word; }
 code { font: 0.9em ui-monospace, monospace; }
@@ -39,90 +44,30 @@ void appendEscaped(std::string& out, std::string_view text) {
     }
 }
 
-// One paragraph's text: escaped, `inline code` marked, line breaks kept.
-void appendInline(std::string& out, std::string_view text) {
-    bool inCode = false;
-    size_t start = 0;
-    for (size_t i = 0; i <= text.size(); ++i) {
-        if (i < text.size() && text[i] != '`' && text[i] != '\n') continue;
-        appendEscaped(out, text.substr(start, i - start));
-        if (i < text.size()) {
-            if (text[i] == '`') {
-                out += inCode ? "</code>" : "<code>";
-                inCode = !inCode;
-            } else {
-                out += "<br>\n";
-            }
-        }
-        start = i + 1;
-    }
-    if (inCode) out += "</code>";
+// Typed text (what the user wrote, the system prompt): escaped and shown as typed, the
+// stylesheet keeping its line breaks and indentation (white-space: pre-wrap).
+void appendTyped(std::string& out, std::string_view text) {
+    out += "<div class=\"typed\">";
+    appendEscaped(out, text);
+    out += "</div>\n";
 }
 
-void appendParagraphs(std::string& out, std::string_view text) {
-    size_t start = 0;
-    while (start < text.size()) {
-        size_t end = text.find("\n\n", start);
-        if (end == std::string_view::npos) end = text.size();
-        std::string_view paragraph = text.substr(start, end - start);
-        while (!paragraph.empty() && paragraph.front() == '\n') paragraph.remove_prefix(1);
-        while (!paragraph.empty() && paragraph.back() == '\n') paragraph.remove_suffix(1);
-        if (!paragraph.empty()) {
-            out += "<p>";
-            appendInline(out, paragraph);
-            out += "</p>\n";
-        }
-        start = end + 2;
+// Markdown (what the model wrote) through md4c's CommonMark renderer with GitHub's tables,
+// strikethrough, task lists and autolinks. Raw HTML in the text is not passed through
+// (MD_FLAG_NOHTML: it is shown escaped), so a reply can never add markup or scripts to the page.
+void appendMarkdown(std::string& out, std::string_view text) {
+    out += "<div class=\"markdown\">\n";
+    const size_t before = out.size();
+    auto sink = [](const MD_CHAR* piece, MD_SIZE size, void* target) {
+        static_cast<std::string*>(target)->append(piece, size);
+    };
+    // md4c takes a 32-bit size; a larger text (over the import limit anyway) is shown as typed.
+    const bool fits = text.size() <= 0x7fffffffu;
+    if (!fits || md_html(text.data(), MD_SIZE(text.size()), sink, &out, MD_DIALECT_GITHUB | MD_FLAG_NOHTML, 0) != 0) {
+        out.resize(before);
+        appendTyped(out, text);
     }
-}
-
-// Splits on lines that start with ``` (a fence); the text between an opening and a closing fence
-// is code. An unclosed fence runs to the end, as Markdown renderers do.
-void appendContent(std::string& out, std::string_view text) {
-    std::string prose;
-    std::string code;
-    std::string language;
-    bool inCode = false;
-    size_t start = 0;
-    while (start <= text.size()) {
-        size_t end = text.find('\n', start);
-        if (end == std::string_view::npos) end = text.size();
-        std::string_view line = text.substr(start, end - start);
-        std::string_view trimmed = line;
-        while (!trimmed.empty() && trimmed.front() == ' ') trimmed.remove_prefix(1);
-        if (trimmed.substr(0, 3) == "```") {
-            if (!inCode) {
-                appendParagraphs(out, prose);
-                prose.clear();
-                language = std::string(trimmed.substr(3));
-                while (!language.empty() && (language.back() == ' ' || language.back() == '\r')) language.pop_back();
-            } else {
-                out += "<pre><code";
-                if (!language.empty()) {
-                    out += " class=\"language-";
-                    appendEscaped(out, language);
-                    out += "\"";
-                }
-                out += ">";
-                appendEscaped(out, code);
-                out += "</code></pre>\n";
-                code.clear();
-            }
-            inCode = !inCode;
-        } else if (inCode) {
-            code.append(line).append("\n");
-        } else {
-            prose.append(line).append("\n");
-        }
-        if (end == text.size()) break;
-        start = end + 1;
-    }
-    if (inCode) {
-        out += "<pre><code>";
-        appendEscaped(out, code);
-        out += "</code></pre>\n";
-    }
-    appendParagraphs(out, prose);
+    out += "</div>\n";
 }
 
 const char* roleClass(Role role) {
@@ -140,6 +85,9 @@ const char* roleClass(Role role) {
 std::string exportHtml(const ConversationData& data) {
     const Conversation& c = data.conversation;
     std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+    // Nothing the page contains may load or run anything: a link or image in a reply stays inert.
+    out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+           "img-src data:\">\n";
     out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>";
     appendEscaped(out, detail::titleOrDefault(c));
     out += "</title>\n<style>";
@@ -155,18 +103,22 @@ std::string exportHtml(const ConversationData& data) {
     out += "</header>\n<main>\n";
     if (!c.systemPrompt.empty()) {
         out += "<section class=\"message system\">\n<div class=\"role\">System prompt</div>\n";
-        appendContent(out, c.systemPrompt);
+        appendTyped(out, c.systemPrompt);
         out += "</section>\n";
     }
-    for (const Message* m : selectedBranch(data)) {
+    const auto branch = selectedBranch(data);
+    const auto positions = siblingPositions(data, branch);
+    for (size_t i = 0; i < branch.size(); ++i) {
+        const Message* m = branch[i];
         out += "<section class=\"message ";
         out += roleClass(m->role);
         out += "\">\n<div class=\"role\">" + detail::roleLabel(m->role);
-        auto [position, count] = siblingPosition(data, *m);
+        auto [position, count] = positions[i];
         if (count > 1)
             out += " <span class=\"version\">version " + std::to_string(position) + " of " + std::to_string(count) + "</span>";
         out += "</div>\n";
-        appendContent(out, m->content);
+        if (m->role == Role::Assistant) appendMarkdown(out, m->content);
+        else appendTyped(out, m->content);
         std::string summary = detail::replySummary(*m);
         if (!summary.empty()) {
             out += "<div class=\"stats\">";

@@ -14,9 +14,12 @@ std::string exportMarkdown(const ConversationData& data) {
     if (!c.modelRef.empty()) out += "- Model: " + c.modelRef + "\n";
     out += "- Conversation: " + c.id + "\n";
     if (!c.systemPrompt.empty()) out += "\n## System prompt\n\n" + c.systemPrompt + "\n";
-    for (const Message* m : selectedBranch(data)) {
+    const auto branch = selectedBranch(data);
+    const auto positions = siblingPositions(data, branch);
+    for (size_t i = 0; i < branch.size(); ++i) {
+        const Message* m = branch[i];
         out += "\n## " + detail::roleLabel(m->role);
-        auto [position, count] = siblingPosition(data, *m);
+        auto [position, count] = positions[i];
         if (count > 1) out += " (version " + std::to_string(position) + " of " + std::to_string(count) + ")";
         out += "\n\n";
         out += m->content;

@@ -210,15 +210,25 @@ bool readConversation(const json& value, const std::string& place, ConversationD
         const auto& children = found->second.children;
         for (auto child = children.rbegin(); child != children.rend(); ++child) pending.emplace_back(*child, here);
     };
+    size_t roots = 0;
     for (const std::string& key : order) {
         const Node& node = nodes[key];
         if (!node.parent.empty() && nodes.count(node.parent)) continue;
+        ++roots;
         pending.emplace_back(key, std::string());
         while (!pending.empty()) {
             auto [next, keptParent] = std::move(pending.back());
             pending.pop_back();
             visit(next, keptParent);
         }
+    }
+
+    // Every node naming another as its parent (a cycle) leaves nothing to start from: importing
+    // that as an empty conversation would report success and lose every message.
+    if (roots == 0 && !nodes.empty()) {
+        problem = place + ".mapping: the message tree has no root (every node names a parent, so the parent links "
+                          "form a cycle); the file is damaged, nothing was imported";
+        return false;
     }
 
     const std::string current = stringField(value, "current_node");

@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "rows.h"
+#include "store.h"
 
 namespace confidant::storage::detail {
 
@@ -23,6 +24,14 @@ Result<nlohmann::json> parseJsonText(std::string_view text) {
 Result<ImportReport> writeImported(Database& database, std::vector<ConversationData>& conversations,
                                    bool remapTakenMessageIds, const ImportProgress& progress) {
     ImportReport report;
+    // Never write into a damaged store (#18, 6): single-page damage that SQLite would write
+    // around is found by the full check, which an import (rare, large) can afford.
+    auto health = checkStore(database, CheckDepth::Full);
+    if (!health) return health.error();
+    if (!health->ok())
+        return makeError(ErrorCode::Corrupt, "the store " + database.path().string() + " is damaged (" +
+                                                 health->problems.front() +
+                                                 "); nothing was imported — repair it first (confidant-cli db repair)");
     auto transaction = Transaction::begin(database);
     if (!transaction) return transaction.error();
     auto conversationExists = database.prepare("SELECT 1 FROM conversations WHERE id = ?");

@@ -1,7 +1,12 @@
 // Importing Confidant's JSON format: the whole file is checked before anything is written, and
 // every problem is reported with its place in the file ("conversations[2].messages[5].role").
-#include <fstream>
-#include <sstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <unordered_set>
 
 #include "import_common.h"
@@ -240,12 +245,61 @@ Result<ImportFormat> detectImportFormat(std::string_view text) {
                      "not a Confidant export (an object with \"format\") or a ChatGPT conversations.json (an array)");
 }
 
+namespace {
+
+// The whole file, read through one descriptor that was checked to be a regular file of at most
+// k_maxImportFileBytes (O_NONBLOCK: opening a pipe never waits for a writer).
+Result<std::string> readImportFile(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        const int error = errno;
+        if (error == ENOENT) return makeError(ErrorCode::NotFound, "cannot read " + path + ": no such file");
+        return makeError(ErrorCode::Io, "cannot read " + path + ": " + std::strerror(error));
+    }
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+    struct stat info {};
+    if (::fstat(fd, &info) != 0) return makeError(ErrorCode::Io, "cannot read " + path + ": " + std::strerror(errno));
+    if (!S_ISREG(info.st_mode))
+        return makeError(ErrorCode::InvalidInput, path + " is not a regular file (" +
+                                                      (S_ISDIR(info.st_mode) ? "a folder" : "a device, pipe or socket") +
+                                                      "); give the exported .json file");
+    const uint64_t limitMiB = k_maxImportFileBytes >> 20;
+    auto tooLarge = [&] {
+        return makeError(ErrorCode::TooLarge, path + " is larger than the import limit of " + std::to_string(limitMiB) +
+                                                  " MiB; split it into smaller files and import each");
+    };
+    if (uint64_t(info.st_size) > k_maxImportFileBytes) return tooLarge();
+    std::string text;
+    text.resize(size_t(info.st_size));
+    size_t done = 0;
+    for (;;) {
+        if (done == text.size()) {
+            // The file may have grown since fstat: read on, within the limit.
+            if (text.size() >= k_maxImportFileBytes + 1) return tooLarge();
+            text.resize(std::min<size_t>(k_maxImportFileBytes + 1, text.size() + 65536));
+        }
+        const ssize_t n = ::read(fd, text.data() + done, text.size() - done);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return makeError(ErrorCode::Io, "cannot read " + path + ": " + std::strerror(errno));
+        }
+        if (n == 0) break;
+        done += size_t(n);
+    }
+    if (done > k_maxImportFileBytes) return tooLarge();
+    text.resize(done);
+    return text;
+}
+
+}  // namespace
+
 Result<ImportReport> importFile(Database& database, const std::string& path, const ImportProgress& progress) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return makeError(ErrorCode::NotFound, "cannot read " + path + ": no such file or not readable");
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    const std::string text = buffer.str();
+    auto read = readImportFile(path);
+    if (!read) return read.error();
+    const std::string text = std::move(*read);
     auto format = detectImportFormat(text);
     if (!format) return makeError(format.error().code, path + ": " + format.error().message);
     auto report = *format == ImportFormat::Confidant ? importJson(database, text, progress)

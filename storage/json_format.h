@@ -2,6 +2,7 @@
 // every branch, all metadata and statistics, and importing back without loss.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -41,7 +42,13 @@ Result<ImportReport> importChatGpt(Database& database, std::string_view text, co
 enum class ImportFormat { Confidant, ChatGpt };
 // Detects the format of `text`; InvalidInput when it is neither (or not JSON at all).
 Result<ImportFormat> detectImportFormat(std::string_view text);
-// Reads the file, detects its format and imports it.
+// The largest import file read (docs/storage.md): parsing holds the whole document in memory,
+// several times its size. A larger ChatGPT export is split before importing.
+inline constexpr uint64_t k_maxImportFileBytes = uint64_t(512) << 20;
+
+// Reads the file, detects its format and imports it. Refuses, before reading, anything that is
+// not a regular file (a folder, /dev/zero, a pipe: InvalidInput) and a file over
+// k_maxImportFileBytes (TooLarge).
 Result<ImportReport> importFile(Database& database, const std::string& path, const ImportProgress& progress = {});
 
 }  // namespace confidant::storage

@@ -60,7 +60,8 @@ Result<std::string> newestChild(Database& database, const std::string& conversat
 }  // namespace
 
 Result<Message> appendMessage(Database& database, const NewMessage& draft) {
-    auto transaction = Transaction::begin(database);
+    // A new message is a turn boundary (the user's message; a reply written whole): durable.
+    auto transaction = Transaction::beginDurable(database);
     if (!transaction) return transaction.error();
     auto exists = database.prepare("SELECT 1 FROM conversations WHERE id = ?");
     if (!exists) return exists.error();
@@ -270,6 +271,35 @@ std::pair<int, int> siblingPosition(const ConversationData& data, const Message&
         if (m->id == message.id) position = count;
     }
     return {position, count};
+}
+
+std::vector<std::pair<int, int>> siblingPositions(const ConversationData& data,
+                                                  const std::vector<const Message*>& messages) {
+    // Only the parents of the asked messages matter; their children are gathered in one pass.
+    std::unordered_map<std::string_view, std::vector<const Message*>> childrenOf;
+    for (const Message* m : messages) childrenOf.try_emplace(m->parentId);
+    for (const Message& m : data.messages)
+        if (auto it = childrenOf.find(m.parentId); it != childrenOf.end()) it->second.push_back(&m);
+    std::unordered_map<const Message*, int> position;
+    for (auto& [parent, siblings] : childrenOf) {
+        // The same order as siblingPosition(): by creation time, ties in the data's order.
+        std::stable_sort(siblings.begin(), siblings.end(),
+                         [](const Message* a, const Message* b) { return a->createdAt < b->createdAt; });
+        for (size_t i = 0; i < siblings.size(); ++i) position.emplace(siblings[i], int(i + 1));
+    }
+    std::vector<std::pair<int, int>> out;
+    out.reserve(messages.size());
+    for (const Message* m : messages) {
+        const auto& siblings = childrenOf[m->parentId];
+        auto it = position.find(m);
+        // A message not in data.messages: the first with its id, as siblingPosition() matches by id.
+        int at = it != position.end() ? it->second : 0;
+        if (at == 0)
+            for (size_t i = 0; i < siblings.size() && at == 0; ++i)
+                if (siblings[i]->id == m->id) at = int(i + 1);
+        out.emplace_back(at, int(siblings.size()));
+    }
+    return out;
 }
 
 }  // namespace confidant::storage

@@ -1,5 +1,5 @@
 // The streaming reply writer. Each flush is one UPDATE in its own (WAL) transaction: committed
-// means it survives the program being killed.
+// means it survives the program being killed; finish() is also durable against a power loss.
 #include "reply_writer.h"
 
 #include <utility>
@@ -82,7 +82,10 @@ Result<void> ReplyWriter::flush() {
 }
 
 Result<Message> ReplyWriter::finish(FinishReason reason, const ReplyInfo& info) {
-    auto transaction = Transaction::begin(*m_database);
+    // The finished reply is a turn boundary: on disk before finish() returns. The flushes while
+    // streaming stay plain WAL commits (no fsync): a power loss may lose the last seconds of a
+    // reply still streaming, never a finished one.
+    auto transaction = Transaction::beginDurable(*m_database);
     if (!transaction) return transaction.error();
     // The metadata given at begin() stays unless finish() brings a value for it.
     auto current = m_database->prepare(std::string("SELECT ") + detail::k_messageColumns + " FROM messages m WHERE m.id = ?");

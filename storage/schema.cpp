@@ -159,6 +159,12 @@ Result<void> migrate(Database& database, std::span<const Migration> migrations, 
         if (step.version <= *version || step.version > targetVersion) continue;
         auto transaction = Transaction::begin(database);
         if (!transaction) return transaction.error();
+        // Another connection (a second process creating the same new store) may have run this
+        // step between our first read of the version and taking the write lock: read it again
+        // under the lock, and leave a step already done alone.
+        auto now = database.queryInt("PRAGMA user_version");
+        if (!now) return now.error();
+        if (*now >= step.version) continue;
         auto done = database.exec(step.sql);
         if (done && step.version == migrations.front().version)
             done = database.exec("PRAGMA application_id = " + std::to_string(k_applicationId));

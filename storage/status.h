@@ -21,6 +21,8 @@ enum class ErrorCode {
     Busy,          // another connection held a lock past the busy timeout
     InvalidInput,  // a malformed import file, an unknown format, a bad argument
     Io,            // an operating-system error reading or writing a file
+    Exists,        // the file to create is already there (nothing was replaced)
+    TooLarge,      // an input over one of the documented limits (docs/storage.md)
 };
 
 struct Error {

@@ -2,6 +2,8 @@
 // recovery of interrupted replies; moveAside() for a damaged file.
 #include "store.h"
 
+#include <sqlite3.h>
+
 #include <fstream>
 
 #include "schema.h"
@@ -50,6 +52,9 @@ Result<Database> openStore(const std::filesystem::path& path, const OpenOptions&
     auto opened = Database::openConnection(path, options.createIfMissing);
     if (!opened) return opened.error();
     Database database = std::move(*opened);
+    // Until the checks below pass, closing must not checkpoint a pending -wal into the main file:
+    // a refused store (too new, another program's) is left byte for byte as it was (#18, 11).
+    sqlite3_db_config(database.handle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
 
     CONFIDANT_TRY(database.exec("PRAGMA busy_timeout = " + std::to_string(options.busyTimeoutMs)));
 
@@ -69,6 +74,18 @@ Result<Database> openStore(const std::filesystem::path& path, const OpenOptions&
                                                 std::to_string(*version) + ", newer than this Confidant (" +
                                                 std::to_string(currentSchemaVersion()) +
                                                 "); it was not changed — update Confidant to open it");
+
+    if (options.quickCheck && *tables != 0) {
+        auto report = checkStore(database, CheckDepth::Quick);
+        if (!report) return report.error();
+        if (!report->ok())
+            return makeError(ErrorCode::Corrupt,
+                             "the database " + path.string() + " is damaged (" + report->problems.front() +
+                                 "); nothing was written to it — repair it (confidant-cli db repair --db " +
+                                 path.string() + " copies what is readable into a new store and keeps the damaged "
+                                                 "file aside)");
+    }
+    sqlite3_db_config(database.handle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, nullptr);
 
     if (!isMemory(path)) {
         auto mode = database.prepare("PRAGMA journal_mode = WAL");
@@ -110,6 +127,36 @@ Result<std::filesystem::path> moveAside(const std::filesystem::path& path) {
         if (std::filesystem::exists(companion, ec)) std::filesystem::rename(companion, target.string() + suffix, ec);
     }
     return target;
+}
+
+Result<IntegrityReport> checkStore(Database& database, CheckDepth depth) {
+    IntegrityReport report;
+    report.depth = depth;
+    auto statement = database.prepare(std::string(depth == CheckDepth::Quick ? "PRAGMA quick_check(" : "PRAGMA integrity_check(") +
+                                      std::to_string(k_maxReportedProblems) + ")");
+    if (!statement) {
+        // A schema too damaged to prepare the pragma is a finding, not a failure to check.
+        if (statement.error().code == ErrorCode::Corrupt) {
+            report.problems.push_back(statement.error().message);
+            return report;
+        }
+        return statement.error();
+    }
+    for (;;) {
+        auto row = statement->step();
+        if (!row) {
+            if (row.error().code != ErrorCode::Corrupt) return row.error();
+            report.problems.push_back(row.error().message);
+            break;
+        }
+        if (!*row) break;
+        std::string line = statement->columnText(0);
+        if (line == "ok") continue;
+        for (char& c : line)
+            if (c == '\n' || c == '\r') c = ' ';
+        report.problems.push_back(std::move(line));
+    }
+    return report;
 }
 
 Result<void> checkIntegrity(Database& database) {

@@ -47,6 +47,7 @@ constexpr Command k_commands[] = {
     {"list", runList, "list --db DB"},
     {"show", runShow, "show --db DB ID"},
     {"search", runSearch, "search --db DB QUERY"},
+    {"db", runDb, "db check --db DB [--full] | db repair --db DB   the store's health; repair keeps the damaged file"},
 };
 
 void printUsage(std::FILE* out) {
@@ -60,7 +61,7 @@ void printUsage(std::FILE* out) {
 
 int fail(const std::string& message) {
     // Messages quote file contents (metadata, paths, template text): never raw to the terminal.
-    std::fprintf(stderr, "confidant-cli: error: %s\n", terminalSafe(message, true).c_str());
+    std::fprintf(stderr, "confidant-cli: error: %s\n", terminalSafe(message, LineBreaks::Keep).c_str());
     return 1;
 }
 

@@ -32,6 +32,7 @@ int runExport(Arguments& args);
 int runList(Arguments& args);
 int runShow(Arguments& args);
 int runSearch(Arguments& args);
+int runDb(Arguments& args);  // db check | db repair
 
 // Engine tooling (engine_commands.cpp).
 int runDevices(Arguments& args);

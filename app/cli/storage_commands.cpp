@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/terminal_text.h"
 #include "conversations.h"
 #include "export.h"
 #include "json_format.h"
@@ -34,11 +35,9 @@ std::optional<storage::Database> openDatabase(Arguments& args, const char* comma
     return std::move(*opened);
 }
 
-std::string oneLine(std::string text) {
-    for (char& c : text)
-        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-    return text;
-}
+// One field of a tab-separated line: controls and line breaks can neither break the columns nor
+// reach the terminal (terminal_text.h).
+std::string oneLine(const std::string& text) { return terminalSafe(text, LineBreaks::AsSpace); }
 
 }  // namespace
 
@@ -108,8 +107,10 @@ int runList(Arguments& args) {
     if (!list) return fail(list.error().message);
     for (const auto& summary : *list) {
         const auto& c = summary.conversation;
-        std::printf("%s\t%s\t%s\t%lld messages\n", c.id.c_str(), oneLine(c.title.empty() ? "(untitled)" : c.title).c_str(),
-                    storage::formatIsoTime(c.updatedAt).c_str(), (long long)summary.messageCount);
+        const std::string line = oneLine(c.id) + "\t" + oneLine(c.title.empty() ? "(untitled)" : c.title) + "\t" +
+                                 storage::formatIsoTime(c.updatedAt) + "\t" + std::to_string(summary.messageCount) +
+                                 " messages\n";
+        std::fwrite(line.data(), 1, line.size(), stdout);
     }
     return 0;
 }
@@ -123,7 +124,7 @@ int runShow(Arguments& args) {
     if (positionals->size() != 1) return fail("show needs exactly one conversation id: confidant-cli show --db DB ID");
     auto data = storage::loadConversation(*db, positionals->front());
     if (!data) return fail(data.error().message);
-    std::fputs(storage::exportText(*data).c_str(), stdout);
+    printSafe(stdout, storage::exportText(*data), LineBreaks::Keep);
     return 0;
 }
 
@@ -142,11 +143,56 @@ int runSearch(Arguments& args) {
     if (*limit) options.limit = int(**limit);
     auto hits = storage::search(*db, query, options);
     if (!hits) return fail(hits.error().message);
-    for (const auto& hit : *hits)
-        std::printf("%s\t%s\t%s\n", hit.conversationId.c_str(), hit.messageId.empty() ? "-" : hit.messageId.c_str(),
-                    oneLine(hit.snippet).c_str());
+    for (const auto& hit : *hits) {
+        const std::string line = oneLine(hit.conversationId) + "\t" + (hit.messageId.empty() ? "-" : oneLine(hit.messageId)) +
+                                 "\t" + oneLine(hit.snippet) + "\n";
+        std::fwrite(line.data(), 1, line.size(), stdout);
+    }
     std::fprintf(stderr, "%zu hit%s\n", hits->size(), hits->size() == 1 ? "" : "s");
     return 0;
+}
+
+// `db check [--full]` and `db repair`: the store's health from a terminal (issue #18, 6).
+int runDb(Arguments& args) {
+    auto path = args.value({"--db"});
+    if (!path) return fail(path.error().message);
+    const bool full = args.flag({"--full"});
+    auto positionals = args.positionals();
+    if (!positionals) return fail(positionals.error().message);
+    const std::string usage = "use: confidant-cli db check --db DB [--full] | confidant-cli db repair --db DB";
+    if (positionals->size() != 1) return fail("db needs one action, check or repair; " + usage);
+    const std::string action = positionals->front();
+    if (!*path) return fail("db " + oneLine(action) + " needs the store: --db PATH");
+    if (action == "check") {
+        auto opened = storage::openStore(**path, {.createIfMissing = false, .recoverInterruptedReplies = false,
+                                                   .quickCheck = false});
+        if (!opened) return fail(opened.error().message);
+        auto report = storage::checkStore(*opened, full ? storage::CheckDepth::Full : storage::CheckDepth::Quick);
+        if (!report) return fail(report.error().message);
+        const char* depth = full ? "full check" : "quick check";
+        if (report->ok()) {
+            std::printf("ok (%s)\n", depth);
+            return 0;
+        }
+        for (const auto& problem : report->problems) std::printf("%s\n", oneLine(problem).c_str());
+        return fail("the store " + **path + " is damaged (" + depth + ": " + std::to_string(report->problems.size()) +
+                    " problem" + (report->problems.size() == 1 ? "" : "s") +
+                    "); run confidant-cli db repair --db " + **path);
+    }
+    if (action == "repair") {
+        auto report = storage::repairStore(**path);
+        if (!report) return fail(report.error().message);
+        std::printf("repaired %s: %d conversation%s and %d message%s copied into a new store", (*path)->c_str(),
+                    report->conversations, report->conversations == 1 ? "" : "s", report->messages,
+                    report->messages == 1 ? "" : "s");
+        if (report->unreadableConversations) std::printf("; %d unreadable conversation(s) lost", report->unreadableConversations);
+        if (report->orphanedMessages)
+            std::printf("; %d message(s) whose earlier message was lost now start a conversation branch",
+                        report->orphanedMessages);
+        std::printf("\nthe damaged file is kept at %s\n", report->damagedCopy.c_str());
+        return 0;
+    }
+    return fail("unknown db action '" + oneLine(action) + "'; " + usage);
 }
 
 }  // namespace confidant::cli

@@ -1,16 +1,19 @@
-// Text from files (model metadata, token texts, messages that quote them) made safe to print on a
-// terminal: control characters, ESC included, would otherwise let a crafted file move the cursor,
-// rewrite earlier lines, change the window title or worse.
+// Text from data (titles, messages, search snippets, model metadata) made safe to print on a
+// terminal: a stored title must not be able to move the cursor, retitle the window or hide
+// itself behind a NUL (issue #18). Control characters (C0, DEL, C1) and bytes that are not UTF-8
+// are shown as visible escapes ("\x1b", "\u009b"); everything else passes unchanged.
 #pragma once
 
+#include <cstdio>
 #include <string>
 #include <string_view>
 
 namespace confidant::cli {
 
-// Replaces each C0 control character (below 0x20, except a tab and, when `keepNewlines`, a
-// newline), DEL and each UTF-8 encoded C1 control (U+0080-U+009F) with a visible "\xNN" escape
-// (the C1 ones as "\u0080"...); everything else is kept as is.
-std::string terminalSafe(std::string_view text, bool keepNewlines = false);
+enum class LineBreaks { Keep, AsSpace };
+
+std::string terminalSafe(std::string_view text, LineBreaks lineBreaks = LineBreaks::AsSpace);
+// Writes `text` whole (NUL bytes included, as escapes) to `out`.
+void printSafe(std::FILE* out, std::string_view text, LineBreaks lineBreaks = LineBreaks::AsSpace);
 
 }  // namespace confidant::cli

@@ -22,11 +22,11 @@ bool isOneErrorLine(const std::string& err) {
 }
 
 TEST(TerminalSafe, EscapesControlCharactersAndKeepsText) {
-    EXPECT_EQ(cli::terminalSafe("plain \xC3\xA9t\xC3\xA9\t!"), "plain \xC3\xA9t\xC3\xA9\t!");
-    EXPECT_EQ(cli::terminalSafe("\x1B]0;title\x07"), "\\x1B]0;title\\x07");
-    EXPECT_EQ(cli::terminalSafe("a\nb\x7F"), "a\\x0Ab\\x7F");
-    EXPECT_EQ(cli::terminalSafe("a\nb", true), "a\nb");
-    EXPECT_EQ(cli::terminalSafe("\xC2\x9B" "31m"), "\\u009B31m");  // C1 CSI
+    EXPECT_EQ(cli::terminalSafe("plain \xC3\xA9t\xC3\xA9\t!", cli::LineBreaks::Keep), "plain \xC3\xA9t\xC3\xA9\t!");
+    EXPECT_EQ(cli::terminalSafe("\x1B]0;title\x07"), "\\x1b]0;title\\x07");
+    EXPECT_EQ(cli::terminalSafe("a\nb\x7F"), "a b\\x7f");
+    EXPECT_EQ(cli::terminalSafe("a\nb", cli::LineBreaks::Keep), "a\nb");
+    EXPECT_EQ(cli::terminalSafe("\xC2\x9B" "31m"), "\\u009b31m");  // C1 CSI
 }
 
 TEST(CliHostile, SamplerOptionsRefuseNanAndOutOfRangeValues) {

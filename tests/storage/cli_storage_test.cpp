@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 
 #include "export.h"
 #include "json_format.h"
@@ -102,6 +103,90 @@ TEST_F(CliStorage, FailuresAreOneLineWithANonZeroExit) {
         EXPECT_NE(run.out.find(expected), std::string::npos) << arguments << ": " << run.out;
         EXPECT_EQ(std::count(run.out.begin(), run.out.end(), '\n'), 1) << arguments << ": " << run.out;
     }
+}
+
+// Issue #18, 12: a NUL in a title cut off `list` and `show`; escape sequences in titles and
+// messages reached the terminal raw. Both are shown as visible escapes.
+TEST_F(CliStorage, TitlesWithNulAndEscapeSequencesArePrintedWholeAndInert) {
+    TempDir dir;
+    const auto store = dir / "store.db";
+    std::string id;
+    {
+        Database db = testing::openOrDie(store);
+        auto c = createConversation(db, {.title = std::string("before") + '\0' + "after \x1b]0;owned\x07 \x1b[2J end"});
+        ASSERT_TRUE(c.ok());
+        id = c->id;
+        testing::addMessage(db, id, "", Role::User, "zebra \x1b[31mred\x1b[0m\nline two \xc2\x9b" "1m");
+    }
+    const std::string db = "--db '" + store.string() + "'";
+    for (const std::string& command : {"list " + db, "show " + db + " " + id, "search " + db + " zebra"}) {
+        CliRun run = runCli(command);
+        ASSERT_EQ(run.exitCode, 0) << command << ": " << run.out;
+        EXPECT_EQ(run.out.find('\x1b'), std::string::npos) << command << ": " << run.out;
+        EXPECT_EQ(run.out.find('\x07'), std::string::npos) << command;
+        EXPECT_EQ(run.out.find('\0'), std::string::npos) << command;
+        EXPECT_EQ(run.out.find("\xc2\x9b"), std::string::npos) << command;
+        if (command.rfind("search", 0) != 0) {
+            EXPECT_NE(run.out.find("before\\x00after \\x1b]0;owned\\x07 \\x1b[2J end"), std::string::npos)
+                << command << ": " << run.out;
+        }
+    }
+    CliRun show = runCli("show " + db + " " + id);
+    EXPECT_NE(show.out.find("zebra \\x1b[31mred\\x1b[0m\nline two \\u009b1m"), std::string::npos) << show.out;
+}
+
+TEST_F(CliStorage, ImportRefusesDevicesAndFolders) {
+    TempDir dir;
+    const std::string db = "--db '" + (dir / "store.db").string() + "'";
+    for (const std::string& file : {std::string("/dev/zero"), dir.path().string()}) {
+        CliRun run = runCli("import " + db + " '" + file + "'");
+        EXPECT_EQ(run.exitCode, 1) << run.out;
+        EXPECT_NE(run.out.find("is not a regular file"), std::string::npos) << run.out;
+        EXPECT_EQ(std::count(run.out.begin(), run.out.end(), '\n'), 1) << run.out;
+    }
+}
+
+// `db check` and `db repair` on a store with one page overwritten.
+TEST_F(CliStorage, DbCheckFindsDamageAndDbRepairFixesIt) {
+    TempDir dir;
+    const auto store = dir / "store.db";
+    int pageSize = 0;
+    {
+        Database db = testing::openOrDie(store);
+        for (int i = 0; i < 30; ++i) {
+            auto c = createConversation(db, {.title = "c" + std::to_string(i)});
+            ASSERT_TRUE(c.ok());
+            testing::addMessage(db, c->id, "", Role::User, std::string(3000, 'q'));
+        }
+        pageSize = int(*db.queryInt("PRAGMA page_size"));
+    }
+    const std::string db = "--db '" + store.string() + "'";
+    CliRun healthy = runCli("db check " + db + " --full");
+    ASSERT_EQ(healthy.exitCode, 0) << healthy.out;
+    EXPECT_EQ(healthy.out, "ok (full check)\n");
+    {
+        const auto pages = std::filesystem::file_size(store) / size_t(pageSize);
+        std::fstream file(store, std::ios::in | std::ios::out | std::ios::binary);
+        file.seekp(std::streamoff(pages / 2) * pageSize);
+        file.write(std::string(size_t(pageSize), '\x5a').data(), pageSize);
+    }
+    CliRun list = runCli("list " + db);
+    EXPECT_EQ(list.exitCode, 1) << list.out;
+    EXPECT_NE(list.out.find("is damaged"), std::string::npos) << list.out;
+    CliRun check = runCli("db check " + db);
+    EXPECT_EQ(check.exitCode, 1) << check.out;
+    EXPECT_NE(check.out.find("db repair"), std::string::npos) << check.out;
+    CliRun repair = runCli("db repair " + db);
+    ASSERT_EQ(repair.exitCode, 0) << repair.out;
+    EXPECT_NE(repair.out.find("the damaged file is kept at " + store.string() + ".damaged-"), std::string::npos)
+        << repair.out;
+    CliRun after = runCli("db check " + db + " --full");
+    EXPECT_EQ(after.exitCode, 0) << after.out;
+    CliRun listed = runCli("list " + db);
+    EXPECT_EQ(listed.exitCode, 0) << listed.out;
+    CliRun unknown = runCli("db vacuum " + db);
+    EXPECT_EQ(unknown.exitCode, 1);
+    EXPECT_NE(unknown.out.find("unknown db action 'vacuum'"), std::string::npos) << unknown.out;
 }
 
 }  // namespace

@@ -72,8 +72,37 @@ TEST(Export, HtmlIsSelfContainedEscapedAndKeepsCodeBlocks) {
               std::string::npos)
         << html;
     EXPECT_EQ(html.find("<script"), std::string::npos);
-    EXPECT_EQ(html.find("http"), std::string::npos) << "no external resources";
+    EXPECT_EQ(html.find("http://"), std::string::npos) << "no external resources";
+    EXPECT_EQ(html.find("https://"), std::string::npos) << "no external resources";
+    EXPECT_NE(html.find("Content-Security-Policy\" content=\"default-src 'none'"), std::string::npos);
     EXPECT_NE(html.find("version 1 of 2"), std::string::npos);
+}
+
+// Issue #17: the HTML export used to leave Markdown as it was ("## ...", "**...**" literally).
+TEST(Export, HtmlRendersTheAssistantsMarkdownAndShowsTypedTextAsTyped) {
+    Database db = testing::openOrDie(":memory:");
+    auto c = createConversation(db, {.title = "Markdown", .systemPrompt = "Be brief.\n  - keep this indent"});
+    ASSERT_TRUE(c.ok());
+    Message q = addMessage(db, c->id, "", Role::User, "## not a heading\n**typed**\n    indented <b>x</b>");
+    addMessage(db, c->id, q.id, Role::Assistant,
+               "## Steps\n\n1. **Mix** the *flour*\n2. Wait\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+               "Raw <script>alert(1)</script> and <img src=x onerror=alert(1)> stay text.\n\n`a < b`");
+    auto data = loadConversation(db, c->id);
+    ASSERT_TRUE(data.ok());
+    const std::string html = exportHtml(*data);
+    EXPECT_NE(html.find("<h2>Steps</h2>"), std::string::npos) << html;
+    EXPECT_NE(html.find("<ol>\n<li><strong>Mix</strong> the <em>flour</em></li>"), std::string::npos) << html;
+    EXPECT_NE(html.find("<table>"), std::string::npos) << html;
+    EXPECT_NE(html.find("<code>a &lt; b</code>"), std::string::npos) << html;
+    EXPECT_EQ(html.find("<script"), std::string::npos) << "raw HTML in a reply is escaped, never markup";
+    EXPECT_EQ(html.find("<img"), std::string::npos) << html;
+    EXPECT_NE(html.find("&lt;script&gt;"), std::string::npos) << html;
+    // What the user typed stays exactly as typed (escaped), whitespace kept by the stylesheet.
+    EXPECT_NE(html.find("<div class=\"typed\">## not a heading\n**typed**\n    indented &lt;b&gt;x&lt;/b&gt;</div>"),
+              std::string::npos)
+        << html;
+    EXPECT_NE(html.find(".typed { white-space: pre-wrap;"), std::string::npos);
+    EXPECT_NE(html.find("<div class=\"typed\">Be brief.\n  - keep this indent</div>"), std::string::npos) << html;
 }
 
 TEST(Export, TextIsATranscript) {

@@ -252,3 +252,26 @@ TEST(ImportChatGpt, ALongChainImportsWholeWithItsOrder) {
 
 }  // namespace
 }  // namespace confidant::storage
+
+namespace confidant::storage {
+namespace {
+
+// Issue #18: a tree whose every node names a parent (no root) imported 0 messages and reported
+// success.
+TEST(ImportChatGpt, ATreeWithoutARootIsAnErrorNotAnEmptyConversation) {
+    const double t = 1717000000.0;
+    json mapping = json::object();
+    mapping[k_question] = node(k_question, message(k_question, "user", text({"Hello?"}), t), k_answer, {k_answer});
+    mapping[k_answer] = node(k_answer, message(k_answer, "assistant", text({"Hi."}), t + 1), k_question, {k_question});
+    json file = json::array({{{"id", k_conversationId}, {"title", "Loop"}, {"create_time", t}, {"mapping", mapping}}});
+    Database db = testing::openOrDie(":memory:");
+    auto report = importChatGpt(db, file.dump());
+    ASSERT_FALSE(report.ok()) << "imported " << report->imported << " conversations, " << report->messages << " messages";
+    EXPECT_EQ(report.error().code, ErrorCode::InvalidInput);
+    EXPECT_NE(report.error().message.find("[0].mapping: the message tree has no root"), std::string::npos)
+        << report.error().message;
+    EXPECT_EQ(*countConversations(db), 0);
+}
+
+}  // namespace
+}  // namespace confidant::storage

@@ -85,6 +85,39 @@ TEST(Schema, RefusesANewerStoreAndLeavesItAsItIs) {
     EXPECT_FALSE(std::filesystem::exists(backupPath(path, currentSchemaVersion() + 1)));
 }
 
+// Issue #18, 11: a newer store with a pending -wal (a newer Confidant was killed) was refused, yet
+// closing the refused connection checkpointed the log into the main file.
+TEST(Schema, RefusingANewerStoreWithAPendingLogChangesNoFile) {
+    TempDir dir;
+    const auto live = dir / "live.db";
+    const auto path = dir / "future.db";
+    Database writer = testing::openOrDie(live);
+    auto c = createConversation(writer, {.title = "written by a newer version"});
+    ASSERT_TRUE(c.ok());
+    ASSERT_OK(writer.exec("PRAGMA user_version = " + std::to_string(currentSchemaVersion() + 1)));
+    // The files as a killed process leaves them: the committed change still only in the -wal.
+    std::filesystem::copy_file(live, path);
+    std::filesystem::copy_file(live.string() + "-wal", path.string() + "-wal");
+    ASSERT_GT(std::filesystem::file_size(path.string() + "-wal"), 0u);
+    const std::string main = testing::readFile(path);
+    const std::string log = testing::readFile(path.string() + "-wal");
+
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        auto opened = openStore(path);
+        ASSERT_FALSE(opened.ok());
+        EXPECT_EQ(opened.error().code, ErrorCode::TooNew) << opened.error().message;
+    }
+    EXPECT_EQ(testing::readFile(path), main) << "the main file changed";
+    EXPECT_EQ(testing::readFile(path.string() + "-wal"), log) << "the log changed";
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+        const std::string name = entry.path().filename().string();
+        // Only SQLite's shared-memory index (-shm, rebuilt from the log by any reader) may appear.
+        EXPECT_TRUE(name.rfind("live.db", 0) == 0 || name == "future.db" || name == "future.db-wal" ||
+                    name == "future.db-shm")
+            << name;
+    }
+}
+
 TEST(Schema, RefusesAnotherProgramsSqliteDatabase) {
     TempDir dir;
     const auto path = dir / "other.db";

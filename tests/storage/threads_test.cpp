@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <barrier>
 #include <thread>
 
 #include "reply_writer.h"
+#include "schema.h"
 #include "search.h"
 #include "storage_test_util.h"
 
@@ -64,6 +66,44 @@ TEST(Threads, OneConnectionPerThreadWorkTogether) {
     EXPECT_EQ(*countConversations(db), 2);
     EXPECT_EQ(*db.queryInt("SELECT count(*) FROM messages"), 1 + 1 + 50);
     ASSERT_OK(checkIntegrity(db));
+}
+
+// Issue #18, 9: connections creating the same new store at once (two processes starting
+// together) raced: the loser's migration failed with "table already exists". Every one of them
+// must open the store, migrated once.
+TEST(Threads, ConnectionsCreatingTheSameNewStoreAtOnceAllSucceed) {
+    testing::TempDir dir;
+    constexpr int k_trials = 6;
+    constexpr int k_openers = 4;
+    for (int trial = 0; trial < k_trials; ++trial) {
+        const auto path = dir / ("new-" + std::to_string(trial) + ".db");
+        std::barrier start(k_openers);
+        std::atomic<int> failures{0};
+        std::vector<std::string> errors(k_openers);
+        std::vector<std::thread> threads;
+        for (int t = 0; t < k_openers; ++t)
+            threads.emplace_back([&, t] {
+                start.arrive_and_wait();
+                auto db = openStore(path);
+                if (!db) {
+                    ++failures;
+                    errors[t] = db.error().message;
+                    return;
+                }
+                auto c = createConversation(*db, {.title = "from opener " + std::to_string(t)});
+                if (!c) {
+                    ++failures;
+                    errors[t] = c.error().message;
+                }
+            });
+        for (auto& thread : threads) thread.join();
+        for (const auto& error : errors) EXPECT_TRUE(error.empty()) << "trial " << trial << ": " << error;
+        ASSERT_EQ(failures.load(), 0);
+        Database db = testing::openOrDie(path);
+        EXPECT_EQ(*db.queryInt("PRAGMA user_version"), currentSchemaVersion());
+        EXPECT_EQ(*countConversations(db), k_openers);
+        EXPECT_FALSE(std::filesystem::exists(backupPath(path, 1))) << "a new store needs no backup";
+    }
 }
 
 }  // namespace
