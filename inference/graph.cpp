@@ -7,6 +7,7 @@ const char* opKindName(OpKind kind) {
     switch (kind) {
         case OpKind::Embed: return "embed";
         case OpKind::RmsNorm: return "rms_norm";
+        case OpKind::HeadRmsNorm: return "head_rms_norm";
         case OpKind::MatMul: return "matmul";
         case OpKind::Rope: return "rope";
         case OpKind::StoreKv: return "store_kv";

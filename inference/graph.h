@@ -25,6 +25,7 @@ struct ActivationDesc {
 enum class OpKind {
     Embed,      // dst[r] = row tokens[r] of `weight` (dequantized)
     RmsNorm,    // dst[r] = a[r] / rms(a[r]) * weight
+    HeadRmsNorm,  // RmsNorm of each weight-length piece of a row: per-head Q/K norms (qwen3, gemma3)
     MatMul,     // dst[r][i] = dot(weight row i, a[r]) (+ bias[i] when `bias` is set)
     Rope,       // rotate heads of a in place by position start+r
     StoreKv,    // write a (K) and b (V) rows into the layer's cache at positions start+r

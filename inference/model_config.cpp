@@ -45,12 +45,15 @@ Result<ModelConfig> ModelConfig::fromGguf(const GgufFile& file) {
     } else if (c.architecture == "phi3") {
         c.family = Architecture::Phi3;
         c.ropeStyle = RopeStyle::NeoX;
+    } else if (c.architecture == "qwen3") {
+        c.family = Architecture::Qwen3;
+        c.ropeStyle = RopeStyle::NeoX;
     } else if (c.architecture == "gemma2") {
         c.family = Architecture::Gemma2;
         c.ropeStyle = RopeStyle::NeoX;
     } else {
         return makeError("unsupported model architecture '" + c.architecture +
-                         "'; Confidant runs llama (Llama 2/3/3.1/3.2, TinyLlama, Mistral), qwen2, phi3 and gemma2 models");
+                         "'; Confidant runs llama (Llama 2/3/3.1/3.2, TinyLlama, Mistral), qwen2, qwen3, phi3 and gemma2 models");
     }
 
     const std::string p = c.architecture + ".";

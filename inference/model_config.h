@@ -15,6 +15,7 @@ enum class Architecture {
     Qwen2,  // Q/K/V biases, NeoX RoPE
     Phi3,   // fused QKV and gate/up tensors, NeoX RoPE
     Gemma2, // scaled embeddings, post-norms, GeGLU, soft-capped scores and logits, sliding window
+    Qwen3,  // per-head RMS norms on Q and K before RoPE, no biases, NeoX RoPE
 };
 
 enum class RopeStyle {

@@ -150,6 +150,10 @@ Result<ModelWeights> ModelWeights::fromGguf(const GgufFile& file, const ModelCon
             CONFIDANT_TAKE(l.bk, find.require(p + "attn_k.bias", {kvDim}));
             CONFIDANT_TAKE(l.bv, find.require(p + "attn_v.bias", {kvDim}));
         }
+        if (c.family == Architecture::Qwen3) {
+            CONFIDANT_TAKE(l.qNorm, find.require(p + "attn_q_norm.weight", {c.headDim}));
+            CONFIDANT_TAKE(l.kNorm, find.require(p + "attn_k_norm.weight", {c.headDim}));
+        }
         CONFIDANT_TAKE(l.wo, find.require(p + "attn_output.weight", {qDim, d}));
         CONFIDANT_TAKE(l.ffnNorm, find.require(p + "ffn_norm.weight", {d}));
         if (c.family == Architecture::Phi3 && !find.has(p + "ffn_gate.weight")) {

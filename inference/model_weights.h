@@ -23,6 +23,8 @@ struct LayerWeights {
     const GgufTensorInfo* bq = nullptr;             // [qDim], qwen2 only
     const GgufTensorInfo* bk = nullptr;             // [kvDim], qwen2 only
     const GgufTensorInfo* bv = nullptr;             // [kvDim], qwen2 only
+    const GgufTensorInfo* qNorm = nullptr;          // [headDim], per-head Q norm, qwen3 only
+    const GgufTensorInfo* kNorm = nullptr;          // [headDim], per-head K norm, qwen3 only
     const GgufTensorInfo* wo = nullptr;             // [qDim, d]
     const GgufTensorInfo* ffnNorm = nullptr;        // [d]
     const GgufTensorInfo* ffnGate = nullptr;        // [d, f]

@@ -95,6 +95,13 @@ Result<Vocabulary> Vocabulary::fromGguf(const GgufFile& file) {
     // Byte-level BPE vocabularies encode spaces inside tokens; they never add a dummy prefix
     // unless the file asks for it explicitly.
     if (v.model == "gpt2" && !file.has("tokenizer.ggml.add_space_prefix")) v.addSpacePrefix = false;
+    // Nor do they start with BOS unless the file says so, except for the pre-tokenizers llama.cpp
+    // adds one for (Llama 3's and a few others'): Qwen's add none.
+    if (v.model == "gpt2" && !file.has("tokenizer.ggml.add_bos_token")) {
+        static const std::string_view k_withBos[] = {"llama3",   "llama-v3", "llama-bpe", "falcon3",  "falcon-h1",
+                                                     "pixtral",  "midm-2.0", "lfm2",      "tekken",   "chameleon"};
+        v.addBos = std::find(std::begin(k_withBos), std::end(k_withBos), v.preTokenizer) != std::end(k_withBos);
+    }
 
     for (TokenId id : {v.eos, v.eot, v.eom})
         if (id >= 0 && !v.isEndOfGeneration(id)) v.endOfGeneration.push_back(id);

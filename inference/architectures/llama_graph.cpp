@@ -1,6 +1,7 @@
 // The llama-style decoder as an op list. It covers llama (Llama 1/2/3, TinyLlama, Mistral,
-// llama2.c models), qwen2 (Q/K/V biases, NeoX RoPE) and phi3 (fused tensors, presented as views
-// by ModelWeights; NeoX RoPE) — they differ only in what the config and weights say:
+// llama2.c models), qwen2 (Q/K/V biases, NeoX RoPE), qwen3 (per-head Q/K RMS norms before RoPE,
+// NeoX RoPE) and phi3 (fused tensors, presented as views by ModelWeights; NeoX RoPE) — they differ
+// only in what the config and weights say:
 //   x = embed(tokens)
 //   per layer: h = x + Wo·attention(rope(Wq·norm(x)), rope(Wk·norm(x)), Wv·norm(x))
 //              x = h + Wdown·(silu(Wgate·norm(h)) * Wup·norm(h))
@@ -41,6 +42,10 @@ Graph buildLlamaGraph(const ModelConfig& c, const ModelWeights& w, uint32_t n) {
         g.ops.push_back({.kind = OpKind::MatMul, .dst = q, .a = xn, .weight = lw.wq, .bias = lw.bq});
         g.ops.push_back({.kind = OpKind::MatMul, .dst = k, .a = xn, .weight = lw.wk, .bias = lw.bk});
         g.ops.push_back({.kind = OpKind::MatMul, .dst = v, .a = xn, .weight = lw.wv, .bias = lw.bv});
+        if (lw.qNorm) {  // qwen3: each head of Q and K RMS-normalized before RoPE
+            g.ops.push_back({.kind = OpKind::HeadRmsNorm, .dst = q, .a = q, .weight = lw.qNorm, .epsilon = c.rmsEpsilon});
+            g.ops.push_back({.kind = OpKind::HeadRmsNorm, .dst = k, .a = k, .weight = lw.kNorm, .epsilon = c.rmsEpsilon});
+        }
         g.ops.push_back({.kind = OpKind::Rope, .dst = q, .a = q, .rope = ropeQ});
         g.ops.push_back({.kind = OpKind::Rope, .dst = k, .a = k, .rope = ropeK});
         g.ops.push_back({.kind = OpKind::StoreKv, .a = k, .b = v, .layer = l});

@@ -52,6 +52,11 @@ public:
                 case OpKind::RmsNorm:
                     reference::rmsNorm(a, small(op.weight), dst, rows, aDesc.cols, op.epsilon);
                     break;
+                case OpKind::HeadRmsNorm: {
+                    const size_t headDim = op.weight->elementCount;
+                    reference::rmsNorm(a, small(op.weight), dst, rows * aDesc.cols / headDim, headDim, op.epsilon);
+                    break;
+                }
                 case OpKind::MatMul:
                     reference::matMul(*op.weight, op.bias ? small(op.bias) : nullptr, a, rows, dst, m_pool);
                     break;

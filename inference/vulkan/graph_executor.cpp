@@ -138,6 +138,13 @@ Result<std::vector<Dispatch>> GraphExecutor::plan(const ExecutorResources& r, co
                 r.kernels.rmsNorm(out, buffer(op.a), weight->get(), buffer(op.dst), desc.rows, desc.cols, op.epsilon);
                 break;
             }
+            case OpKind::HeadRmsNorm: {
+                const Buffer* weight = r.weights.vector(op.weight);
+                if (!weight) return makeError("internal error: the norm weight '" + op.weight->name + "' is not on the device");
+                const uint32_t headDim = uint32_t(op.weight->elementCount);
+                r.kernels.rmsNorm(out, buffer(op.a), weight->get(), buffer(op.dst), count / headDim, headDim, op.epsilon);
+                break;
+            }
             case OpKind::MatMul: {
                 const DeviceMatrix* w = r.weights.matrix(op.weight);
                 if (!w) return makeError("internal error: the matrix '" + op.weight->name + "' is not on the device");

@@ -46,7 +46,7 @@ std::string unsupportedReason(const Op& op) {
     if ((op.kind == OpKind::Embed || op.kind == OpKind::MatMul) && !isDeviceMatrixType(op.weight->type))
         return "tensor '" + op.weight->name + "' has the type " + std::string(tensorTypeName(op.weight->type)) +
                ", which the Vulkan backend cannot compute with yet (it supports " + deviceMatrixTypeNames() + ")";
-    if (op.weight && op.kind == OpKind::RmsNorm && !traitsOf(op.weight->type).dequantize)
+    if (op.weight && (op.kind == OpKind::RmsNorm || op.kind == OpKind::HeadRmsNorm) && !traitsOf(op.weight->type).dequantize)
         return "tensor '" + op.weight->name + "' has the unsupported type " + std::string(tensorTypeName(op.weight->type));
     if (op.kind == OpKind::Attention &&
         (op.attention.headDim > k_maxHeadDim || op.attention.headDim % 2 || op.attention.headCountKv == 0 ||
