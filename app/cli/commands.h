@@ -19,7 +19,7 @@ int runTokenize(Arguments& args);
 int runDetokenize(Arguments& args);
 int runGenerate(Arguments& args);
 
-// Chat-template commands (template_commands.cpp).
+// Chat-template commands (template_commands.cpp) and the terminal chat (chat_command.cpp).
 int runTemplate(Arguments& args);
 int runChat(Arguments& args);
 
@@ -29,6 +29,9 @@ int runExport(Arguments& args);
 int runList(Arguments& args);
 int runShow(Arguments& args);
 int runSearch(Arguments& args);
+
+// The local OpenAI-compatible server (serve_command.cpp).
+int runServe(Arguments& args);
 
 // Engine tooling (engine_commands.cpp).
 int runDevices(Arguments& args);
