@@ -36,6 +36,13 @@ if(CONFIDANT_BUILD_APP)
   # dialogs fall back to QtQuick.Dialogs' own QML implementation, which imports Qt.labs.folderlistmodel.
   set(CPACK_DEBIAN_PACKAGE_DEPENDS "qml6-module-qtquick, qml6-module-qtquick-controls, qml6-module-qtquick-layouts, qml6-module-qtquick-window, qml6-module-qtquick-templates, qml6-module-qtqml-workerscript, qml6-module-qtquick-dialogs, qml6-module-qt-labs-folderlistmodel")
 endif()
+# libcurl, libcpp-httplib and libedit come through dpkg-shlibdeps; the certificates that HTTPS to a
+# remote engine is verified against are files, which it cannot see.
+if(CPACK_DEBIAN_PACKAGE_DEPENDS)
+  string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", ca-certificates")
+else()
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS "ca-certificates")
+endif()
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "mesa-vulkan-drivers")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 include(CPack)

@@ -11,6 +11,8 @@ packages=(
   nlohmann-json3-dev
   # storage
   libsqlite3-dev sqlite3 libmd4c-dev libmd4c-html0-dev
+  # network (app/net, docs/network.md): HTTP client, local server, chat's line editing, CA certificates
+  libcurl4-openssl-dev libcpp-httplib-dev libedit-dev ca-certificates
   # desktop app (Qt 6 Quick / Controls 2 / QML tests)
   qt6-base-dev qt6-declarative-dev qt6-declarative-dev-tools libgl-dev
   qt6-tools-dev qt6-l10n-tools
@@ -24,7 +26,11 @@ packages=(
   librsvg2-bin appstream desktop-file-utils lintian dpkg-dev file man-db
   # screenshots of the desktop app (simulated input under Xvfb)
   xdotool
+  # the official openai npm client that tests `confidant-cli serve` (tests/net/openai_client)
+  nodejs
 )
+# Debian's npm; a NodeSource nodejs already carries its own npm and conflicts with Debian's.
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -32,11 +38,14 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  echo "install-deps: installing ${#missing[@]} package(s): ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
 
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-echo "install-deps: installing ${#missing[@]} package(s): ${missing[*]}" >&2
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# The pinned openai npm package for the serve test (npm ci from its lockfile, once; quick after).
+bash "$(dirname "$0")/../tests/net/openai_client/setup.sh"

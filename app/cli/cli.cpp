@@ -35,7 +35,12 @@ constexpr Command k_commands[] = {
      "           [--no-generation-prompt] [--bos S] [--eos S] [--date YYYY-MM-DD] [--fold-system]"},
     {"chat", runChat,
      "chat -m MODEL [--system S] [--messages CONV.json] [--template NAME | --template-file F] [-n N]\n"
-     "           [sampler, --ctx, --threads and --backend options as for generate]"},
+     "           [--db STORE | --save] [sampler, --ctx, --threads and --backend options as for generate]\n"
+     "  confidant-cli chat --endpoint URL --model NAME [--api-key KEY] [--temp T] [-n N] [--messages CONV.json]\n"
+     "           [--system S] [--timeout SECONDS] [--db STORE | --save]   (key also from CONFIDANT_REMOTE_API_KEY)"},
+    {"serve", runServe,
+     "serve -m MODEL [--host 127.0.0.1] [--port 8080] [--api-key KEY] [--allow-origin ORIGIN] [--alias NAME]\n"
+     "           [--queue 4] [--max-tokens N] [--max-body BYTES] [sampler, --ctx, --threads, --backend]"},
     {"devices", runDevices, "devices                          Vulkan devices and their limits"},
     {"bench", runBench, "bench -m MODEL [--backend vulkan|cpu] [-p 512] [-n 128] [--reps R] [--json] [--load [--cold] [--staged]]"},
     {"make-test-model", runMakeTestModel,

@@ -22,7 +22,7 @@ int runGenerate(Arguments& args);
 // Teacher-forced logits as JSON lines (logits_command.cpp).
 int runLogits(Arguments& args);
 
-// Chat-template commands (template_commands.cpp).
+// Chat-template commands (template_commands.cpp) and the terminal chat (chat_command.cpp).
 int runTemplate(Arguments& args);
 int runChat(Arguments& args);
 
@@ -33,6 +33,9 @@ int runList(Arguments& args);
 int runShow(Arguments& args);
 int runSearch(Arguments& args);
 int runDb(Arguments& args);  // db check | db repair
+
+// The local OpenAI-compatible server (serve_command.cpp).
+int runServe(Arguments& args);
 
 // Engine tooling (engine_commands.cpp).
 int runDevices(Arguments& args);

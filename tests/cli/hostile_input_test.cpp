@@ -77,11 +77,11 @@ TEST(CliHostile, EscapeSequencesInMetadataAreNotPrintedRaw) {
     const auto generate = runCli({"generate", "-m", path.string(), "-n", "1"});
     std::filesystem::remove(path);
     EXPECT_EQ(info.out.find('\x1B'), std::string::npos) << info.out;
-    EXPECT_NE(info.out.find("\\x1B]0;pwned\\x07model"), std::string::npos) << info.out;
+    EXPECT_NE(info.out.find("\\x1b]0;pwned\\x07model"), std::string::npos) << info.out;
     EXPECT_EQ(info.err.find('\x1B'), std::string::npos) << info.err;
     EXPECT_EQ(generate.exitCode, 1);
     EXPECT_EQ(generate.err.find('\x1B'), std::string::npos) << generate.err;
-    EXPECT_NE(generate.err.find("llama\\x1B[2J"), std::string::npos) << generate.err;
+    EXPECT_NE(generate.err.find("llama\\x1b[2J"), std::string::npos) << generate.err;
 }
 
 }  // namespace
