@@ -60,8 +60,10 @@ public:
 // against, op by op and end to end. threads = 0 uses every core.
 std::unique_ptr<Backend> createReferenceBackend(std::shared_ptr<const Model> model, unsigned threads = 0);
 
-// The fast CPU backend (cpu/): what `--backend cpu` and the app's CPU choice run.
-// threads = 0 uses the physical cores.
+// The fast CPU backend (cpu/): what `--backend cpu` and the app's CPU choice run. name() "cpu",
+// deviceName() gives the instruction-set level and threads ("CPU avx2, 2 threads"); the kernels'
+// level is kernels::selectedIsa() (CONFIDANT_CPU_ISA caps it; cpu/cpu_backend.h takes it
+// explicitly). threads = 0 uses the physical cores. fp16 KV cache.
 std::unique_ptr<Backend> createCpuBackend(std::shared_ptr<const Model> model, unsigned threads = 0);
 
 #if defined(CONFIDANT_HAS_VULKAN)

@@ -15,6 +15,7 @@
 #include <random>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "cli/commands.h"
 #include "cli/model_options.h"
@@ -52,6 +53,7 @@ struct BenchResult {
     double bandwidth = 0;       // bytes/s during generation
     uint64_t memoryBytes = 0;   // what the backend holds for this model and context
     double loadSeconds = 0;     // creating the backend: device, pipelines, weights
+    uint64_t residentBytes = 0; // the process's resident set after the run (VmRSS)
 };
 
 // --load: the weights upload measured on its own, beside a plain sequential read of the file.
@@ -136,6 +138,47 @@ Result<LoadResult> measureLoad(const Model& model, int deviceIndex, bool cold, u
 }
 #endif
 
+// The process's resident set (VmRSS of /proc/self/status), 0 when unreadable.
+uint64_t residentSetBytes() {
+    std::FILE* f = std::fopen("/proc/self/status", "r");
+    if (!f) return 0;
+    char line[256];
+    unsigned long long kib = 0;
+    while (std::fgets(line, sizeof line, f))
+        if (std::sscanf(line, "VmRSS: %llu kB", &kib) == 1) break;
+    std::fclose(f);
+    return uint64_t(kib) * 1024;
+}
+
+// The machine's read bandwidth: `threads` threads each summing their share of a 512 MiB buffer
+// (far larger than any cache), best of three passes. What generation, which streams the weights
+// once per token, can at most reach.
+double readBandwidth(unsigned threads) {
+    constexpr size_t k_bytes = size_t(512) << 20;
+    std::vector<uint64_t> buffer(k_bytes / sizeof(uint64_t), 1);
+    threads = std::max(1u, threads);
+    double best = 0;
+    for (int pass = 0; pass < 3; ++pass) {
+        std::vector<std::thread> workers;
+        std::vector<uint64_t> sums(threads);
+        const auto start = Clock::now();
+        for (unsigned t = 0; t < threads; ++t)
+            workers.emplace_back([&, t] {
+                const size_t n = buffer.size() / threads, begin = t * n;
+                uint64_t a = 0, b = 0, c = 0, d = 0;
+                for (size_t i = begin; i + 4 <= begin + n; i += 4) a += buffer[i], b += buffer[i + 1], c += buffer[i + 2], d += buffer[i + 3];
+                sums[t] = a + b + c + d;
+            });
+        for (auto& w : workers) w.join();
+        const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        uint64_t total = 0;
+        for (uint64_t v : sums) total += v;
+        if (total != buffer.size() / threads * threads) return 0;  // keeps the reads from being elided
+        best = std::max(best, double(k_bytes) / seconds);
+    }
+    return best;
+}
+
 // Bytes of weights one generated token reads: every matrix once, plus one embedding row.
 uint64_t weightBytesPerToken(const Model& model) {
     uint64_t bytes = 0;
@@ -200,7 +243,10 @@ Result<BenchResult> benchOne(const std::shared_ptr<const Model>& model, Backend&
 #endif
     uint64_t fileWeights = 0;
     for (const auto& t : model->file().tensors()) fileWeights += t.byteSize;
-    result.memoryBytes = fileWeights + uint64_t(context) * c.kvDim() * c.blockCount * 2 * sizeof(float);
+    // The fast CPU backend keeps its cache in fp16, the reference in fp32.
+    const uint64_t kvElementBytes = backend.name() == "cpu" ? 2 : sizeof(float);
+    result.memoryBytes = fileWeights + uint64_t(context) * c.kvDim() * c.blockCount * 2 * kvElementBytes;
+    result.residentBytes = residentSetBytes();
     return result;
 }
 
@@ -275,6 +321,9 @@ int runBench(Arguments& args) {
         results.push_back(std::move(*result));
     }
 
+    // Measured after the backends ran, in the same minutes, with the threads they used.
+    const double machineBandwidth = readBandwidth(threads->has_value() ? unsigned(**threads)
+                                                                         : std::max(1u, std::thread::hardware_concurrency()));
     const std::string modelName = (*model)->file().path();
     if (json) {
         nlohmann::json out = nlohmann::json::array();
@@ -284,7 +333,9 @@ int runBench(Arguments& args) {
                            {"pp_stddev", b.pp.stddev}, {"tg_tokens_per_second", b.tg.mean}, {"tg_stddev", b.tg.stddev},
                            {"time_to_first_token_ms", b.ttft.mean}, {"generation_bandwidth_gb_per_second", b.bandwidth / 1e9},
                            {"memory_bytes", b.memoryBytes}, {"pp_cpu_seconds_per_token", b.ppCpuPerToken},
-                           {"tg_cpu_seconds_per_token", b.tgCpuPerToken}, {"load_seconds", b.loadSeconds}});
+                           {"tg_cpu_seconds_per_token", b.tgCpuPerToken}, {"load_seconds", b.loadSeconds},
+                           {"resident_bytes", b.residentBytes}, {"read_bandwidth_gb_per_second", machineBandwidth / 1e9},
+                           {"tg_efficiency", machineBandwidth > 0 ? b.bandwidth / machineBandwidth : 0.0}});
         if (load)  // per model, not per backend: repeated in each entry so that entries stay alike
             for (auto& entry : out)
                 entry["weights_upload"] = {{"cold", load->cold}, {"file_bytes", load->fileBytes},
@@ -299,14 +350,16 @@ int runBench(Arguments& args) {
         return 0;
     }
     std::printf("model: %s, %u reps\n", modelName.c_str(), r);
-    std::printf("| backend | device | pp%u tok/s | tg%u tok/s | time to first token ms | tg bandwidth GB/s | memory MiB "
-                "| CPU s/token pp, tg | load s |\n", p, n);
-    std::printf("|---|---|---|---|---|---|---|---|---|\n");
+    std::printf("machine read bandwidth: %.2f GB/s\n", machineBandwidth / 1e9);
+    std::printf("| backend | device | pp%u tok/s | tg%u tok/s | time to first token ms | tg bandwidth GB/s | tg efficiency "
+                "| memory MiB | resident MiB | CPU s/token pp, tg | load s |\n", p, n);
+    std::printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (const auto& b : results)
-        std::printf("| %s | %s | %.2f ± %.2f | %.2f ± %.2f | %.1f ± %.1f | %.2f | %llu | %.4f, %.4f | %.2f |\n",
+        std::printf("| %s | %s | %.2f ± %.2f | %.2f ± %.2f | %.1f ± %.1f | %.2f | %.0f%% | %llu | %llu | %.4f, %.4f | %.2f |\n",
                     b.backend.c_str(), b.device.c_str(), b.pp.mean, b.pp.stddev, b.tg.mean, b.tg.stddev, b.ttft.mean,
-                    b.ttft.stddev, b.bandwidth / 1e9, (unsigned long long)(b.memoryBytes >> 20), b.ppCpuPerToken,
-                    b.tgCpuPerToken, b.loadSeconds);
+                    b.ttft.stddev, b.bandwidth / 1e9, machineBandwidth > 0 ? 100.0 * b.bandwidth / machineBandwidth : 0.0,
+                    (unsigned long long)(b.memoryBytes >> 20), (unsigned long long)(b.residentBytes >> 20),
+                    b.ppCpuPerToken, b.tgCpuPerToken, b.loadSeconds);
     if (load) {
         std::printf("\n| model load (%s page cache) | MB | s | MB/s | CPU s |\n|---|---|---|---|---|\n",
                     load->cold ? "cold" : "warm");

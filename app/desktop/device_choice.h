@@ -1,9 +1,7 @@
-// Which backend "Automatic" means on this machine. A real GPU always wins. When the only Vulkan
-// devices are software ones (CPU-type: lavapipe, SwiftShader), the Vulkan backend's kernels for
-// CPU devices still beat the CPU backend (docs/BENCHMARKS.md: 2-20x on lavapipe), provided the
-// device has subgroup shuffles (those kernels need them) and the model fits its memory; otherwise
-// Automatic loads on the CPU. Either way it says what it chose and why. A device the user picked
-// is always honoured.
+// Which backend "Automatic" means on this machine. A real GPU wins. When the only Vulkan devices
+// are software ones (CPU-type: lavapipe, SwiftShader), Automatic always loads on the fast CPU
+// backend (inference/cpu/), which does the same work without a renderer in between, and says so.
+// A device the user picked is always honoured.
 #pragma once
 
 #include <QString>
@@ -21,7 +19,7 @@ struct DeviceChoice {
 };
 
 // `devices`: what listVulkanDevices reported; `gpuIndex`: Settings' GPU index (-1: the best);
-// `modelBytes`: the model file's size, compared with a software device's memory.
+// `modelBytes`: the model file's size (for the integrated-GPU probe to come; unused by the rule).
 DeviceChoice chooseAutomaticDevice(const std::vector<inference::VulkanDeviceInfo>& devices, int gpuIndex,
                                    uint64_t modelBytes);
 

@@ -88,7 +88,7 @@ Rectangle {
                 color: Theme.mutedText
                 text: App.models.deviceNote !== "" ? App.models.deviceNote
                       : qsTr("Automatic uses the GPU; when the only one is a software renderer (such as lavapipe), " +
-                             "it still runs the model there if it fits, else on the CPU backend. If the GPU cannot run " +
+                             "it runs the model on the CPU backend, which is faster there. If the GPU cannot run " +
                              "a model, Confidant says why and offers the CPU.")
             }
             RowLayout {

@@ -1,6 +1,6 @@
-// "Automatic": a real GPU when there is one; with only software (CPU-type) Vulkan devices, the
-// Vulkan backend when the device has subgroup shuffles and room for the model, else the CPU
-// backend; a note says which and why. A device the user picked keeps the Vulkan path.
+// "Automatic": a real GPU when there is one; with only software (CPU-type) Vulkan devices, always
+// the fast CPU backend, whatever the device's shuffles or memory, with a note that says which and
+// why. A device the user picked keeps the Vulkan path.
 #include <QTest>
 
 #include "device_choice.h"
@@ -29,26 +29,22 @@ constexpr uint64_t k_smallModel = uint64_t(800) << 20;
 class DeviceChoiceTest : public QObject {
     Q_OBJECT
 private slots:
-    void onlyASoftwareDeviceWithShufflesRunsTheModelAndSaysSo() {
+    void lavapipeWithShufflesAndRoomStillMeansTheCpu() {
         const DeviceChoice choice =
             chooseAutomaticDevice({device("llvmpipe (LLVM 15.0.6, 256 bits)", "cpu")}, -1, k_smallModel);
-        QVERIFY(!choice.useCpu);
+        QVERIFY(choice.useCpu);
         QVERIFY(choice.note.contains(QStringLiteral("llvmpipe")));
         QVERIFY(choice.note.contains(QStringLiteral("software renderer")));
-    }
-
-    void aSoftwareDeviceWithoutShufflesMeansTheCpu() {
-        const DeviceChoice choice = chooseAutomaticDevice({device("SwiftShader", "cpu", true, false)}, -1, k_smallModel);
-        QVERIFY(choice.useCpu);
-        QVERIFY(choice.note.contains(QStringLiteral("SwiftShader")));
         QVERIFY(choice.note.contains(QStringLiteral("CPU backend is faster")));
     }
 
-    void aModelLargerThanTheSoftwareDevicesMemoryMeansTheCpu() {
-        const DeviceChoice choice = chooseAutomaticDevice({device("llvmpipe", "cpu")}, -1, uint64_t(4700) << 20);
-        QVERIFY(choice.useCpu);
-        QVERIFY(choice.note.contains(QStringLiteral("2048 MiB")));
-        QVERIFY(choice.note.contains(QStringLiteral("4700 MiB")));
+    void anySoftwareDeviceMeansTheCpu() {
+        QVERIFY(chooseAutomaticDevice({device("SwiftShader", "cpu", true, false)}, -1, k_smallModel).useCpu);
+        QVERIFY(chooseAutomaticDevice({device("llvmpipe", "cpu")}, -1, uint64_t(4700) << 20).useCpu);
+        const DeviceChoice two =
+            chooseAutomaticDevice({device("llvmpipe", "cpu"), device("SwiftShader", "cpu")}, -1, k_smallModel);
+        QVERIFY(two.useCpu);
+        QVERIFY(two.note.contains(QStringLiteral("llvmpipe")));
     }
 
     void aRealGpuIsUsed() {
