@@ -5,16 +5,6 @@
 
 namespace confidant::inference {
 
-const char* finishReasonName(FinishReason reason) {
-    switch (reason) {
-        case FinishReason::Stop: return "stop";
-        case FinishReason::Length: return "length";
-        case FinishReason::ContextFull: return "context_full";
-        case FinishReason::Cancelled: return "cancelled";
-    }
-    return "unknown";
-}
-
 double GenerationStats::promptTokensPerSecond() const {
     const uint32_t evaluated = promptTokens - reusedPromptTokens;
     return promptSeconds > 0 ? evaluated / promptSeconds : 0.0;

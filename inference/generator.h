@@ -9,13 +9,15 @@
 #include <span>
 #include <string>
 
+#include "foundation/conversation_types.h"
 #include "sampler.h"
 #include "session.h"
 
 namespace confidant::inference {
 
-enum class FinishReason { Stop, Length, ContextFull, Cancelled };
-const char* finishReasonName(FinishReason reason);
+// Why generation ended (the shared foundation's FinishReason: Stop, Length, ContextFull, Cancelled here).
+using confidant::FinishReason;
+using confidant::finishReasonName;
 
 struct GenerationStats {
     uint32_t promptTokens = 0;       // tokens of the prompt

@@ -7,20 +7,14 @@
 #include <span>
 #include <vector>
 
+#include "foundation/sampler_settings.h"
 #include "result.h"
 #include "vocabulary.h"
 
 namespace confidant::inference {
 
-struct SamplerSettings {
-    float temperature = 0.8f;     // <= 0: greedy
-    int32_t topK = 40;            // <= 0: off
-    float topP = 0.95f;           // >= 1: off
-    float minP = 0.05f;           // <= 0: off
-    float repeatPenalty = 1.0f;   // 1: off (the default, as in llama.cpp)
-    int32_t repeatLastN = 64;     // how many recent tokens the penalty looks at
-    uint64_t seed = 0;
-};
+// The settings and their defaults are the shared foundation's (foundation/sampler_settings.h).
+using confidant::SamplerSettings;
 
 // The settings' valid ranges (temperature 0-100, top-p and min-p 0-1, repeat penalty above 0 up
 // to 100; NaN nowhere); the Error names the setting. Every front end checks with this before

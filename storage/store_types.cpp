@@ -11,27 +11,6 @@
 
 namespace confidant::storage {
 
-namespace {
-constexpr std::array<std::string_view, 4> k_roleNames = {"system", "user", "assistant", "tool"};
-constexpr std::array<std::string_view, 6> k_finishNames = {"", "stop", "length", "cancelled", "error", "interrupted"};
-}  // namespace
-
-std::string_view roleName(Role role) { return k_roleNames[size_t(role)]; }
-
-std::optional<Role> roleFromName(std::string_view name) {
-    for (size_t i = 0; i < k_roleNames.size(); ++i)
-        if (k_roleNames[i] == name) return Role(i);
-    return std::nullopt;
-}
-
-std::string_view finishReasonName(FinishReason reason) { return k_finishNames[size_t(reason)]; }
-
-std::optional<FinishReason> finishReasonFromName(std::string_view name) {
-    for (size_t i = 0; i < k_finishNames.size(); ++i)
-        if (k_finishNames[i] == name) return FinishReason(i);
-    return std::nullopt;
-}
-
 std::string newUuid() {
     // Reseeded in a forked child, which would otherwise repeat its parent's sequence.
     thread_local pid_t seededFor = 0;

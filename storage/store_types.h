@@ -8,20 +8,21 @@
 #include <string_view>
 #include <vector>
 
+#include "foundation/conversation_types.h"
+
 namespace confidant::storage {
 
-enum class Role { System, User, Assistant, Tool };
-
-// Why a reply ended. Interrupted is set by the store itself for a reply that was still streaming
-// when the program stopped (crash, kill, power loss).
-enum class FinishReason { None, Stop, Length, Cancelled, Error, Interrupted };
+// Role and FinishReason (Interrupted: set by the store itself for a reply that was still
+// streaming when the program stopped) are the shared foundation's.
+using confidant::FinishReason;
+using confidant::finishReasonFromName;
+using confidant::finishReasonName;
+using confidant::Role;
+using confidant::roleFromName;
+using confidant::roleName;
 
 enum class MessageState { Complete, Streaming };
 
-std::string_view roleName(Role role);
-std::optional<Role> roleFromName(std::string_view name);
-std::string_view finishReasonName(FinishReason reason);
-std::optional<FinishReason> finishReasonFromName(std::string_view name);
 
 // Sampler parameters; unset fields mean "the app's default".
 struct SamplerSettings {
