@@ -246,9 +246,10 @@ TEST(CpuBackend, GeneratedModelsOfEveryArchitectureAndTypeMatchTheReference) {
                 ASSERT_EQ(logits.size(), expected.size()) << label;
                 EXPECT_TRUE(allFinite(logits)) << label;
                 EXPECT_LE(nmse(expected, logits), 1e-3) << label << " at " << cpu::kernels::isaName(isa);
-                if (exactGreedy)
+                if (exactGreedy) {
                     EXPECT_EQ(greedy(*model, *backend, prompt, 32), expectedTokens)
                         << label << " at " << cpu::kernels::isaName(isa);
+                }
             }
         }
     }
