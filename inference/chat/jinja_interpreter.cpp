@@ -643,6 +643,7 @@ Value Interpreter::evalBinary(const std::string& op, const Value& left, const Va
         if (seq->isString()) {
             const double bytes = double(seq->asString().size()) * double(n);
             checkSize(bytes > 1e18 ? std::numeric_limits<size_t>::max() : size_t(bytes));
+            if (seq->asString().size() == 1) return Value(std::string(size_t(n), seq->asString()[0]));
             std::string out;
             out.reserve(size_t(bytes));
             for (int64_t i = 0; i < n; ++i) {
