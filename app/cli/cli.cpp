@@ -44,7 +44,7 @@ constexpr Command k_commands[] = {
     {"devices", runDevices, "devices                          Vulkan devices and their limits"},
     {"bench", runBench, "bench -m MODEL [--backend vulkan|cpu] [-p 512] [-n 128] [--reps R] [--json] [--load [--cold] [--staged]]"},
     {"make-test-model", runMakeTestModel,
-     "make-test-model --arch llama|qwen2|phi3 --shape tiny|125m|1b|3b|8b\n"
+     "make-test-model --arch llama|qwen2|qwen3|phi3 --shape tiny|125m|1b|3b|8b\n"
      "           (--type f32|f16|q8_0|q4_0|q4_k_m|q5_k_m|q6_k | --tensor-type Q3_K|IQ4_NL|...)\n"
      "           --vocab VOCAB.gguf --seed S [--untied-output | --tied-output] [--threads N] -o OUT.gguf"},
     {"import", runImport, "import --db DB FILE                our JSON export or ChatGPT's conversations.json"},

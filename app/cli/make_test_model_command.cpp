@@ -35,7 +35,7 @@ int runMakeTestModel(Arguments& args) {
 
     TestModelOptions options;
     const auto arch = parseTestArch(archText->value_or("llama"));
-    if (!arch) return fail("--arch must be llama, qwen2 or phi3, not '" + **archText + "'");
+    if (!arch) return fail("--arch must be llama, qwen2, qwen3 or phi3, not '" + **archText + "'");
     if (!*shapeText) return fail("make-test-model needs --shape tiny|125m|1b|3b|8b");
     const auto shape = parseTestShape(**shapeText);
     if (!shape) return fail("--shape must be tiny, 125m, 1b, 3b or 8b, not '" + **shapeText + "'");

@@ -154,6 +154,10 @@ std::vector<TensorPlanEntry> planEntries(TestArch arch, const TestModelShape& s,
                 add(p + "attn_v.bias", {kvDim}, Fill::Bias, i, false);
             }
         }
+        if (arch == TestArch::Qwen3) {
+            add(p + "attn_q_norm.weight", {headDim}, Fill::Norm, i, false);
+            add(p + "attn_k_norm.weight", {headDim}, Fill::Norm, i, false);
+        }
         add(p + "attn_output.weight", {qDim, d}, Fill::Matrix, i, false);
         add(p + "ffn_norm.weight", {d}, Fill::Norm, i, false);
         if (arch == TestArch::Phi3) {
@@ -204,6 +208,7 @@ std::optional<TestArch> parseTestArch(std::string_view name) {
     if (name == "llama") return TestArch::Llama;
     if (name == "qwen2") return TestArch::Qwen2;
     if (name == "phi3") return TestArch::Phi3;
+    if (name == "qwen3") return TestArch::Qwen3;
     return std::nullopt;
 }
 
@@ -228,6 +233,7 @@ std::string_view testArchName(TestArch arch) {
         case TestArch::Llama: return "llama";
         case TestArch::Qwen2: return "qwen2";
         case TestArch::Phi3: return "phi3";
+        case TestArch::Qwen3: return "qwen3";
     }
     return "?";
 }
@@ -295,7 +301,11 @@ TestModelShape testModelShape(TestArch arch, TestShape shape) {
                  .contextLength = 131072, .ropeFreqBase = 500000.0f, .tiedOutput = false, .llama3RopeFactor = 8.0f};
             break;
     }
-    if (arch == TestArch::Qwen2) {
+    if (arch == TestArch::Qwen3 && shape == TestShape::B8) {  // Qwen3 8B
+        s = {.embeddingLength = 4096, .blockCount = 36, .headCount = 32, .headCountKv = 8, .feedForwardLength = 12288,
+             .contextLength = 40960, .ropeFreqBase = 1000000.0f, .tiedOutput = false};
+    }
+    if (arch == TestArch::Qwen2 || arch == TestArch::Qwen3) {
         s.ropeFreqBase = 1000000.0f;
         s.rmsEpsilon = 1e-6f;
         s.llama3RopeFactor = 0;

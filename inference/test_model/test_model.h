@@ -15,12 +15,12 @@
 
 namespace confidant::inference {
 
-enum class TestArch { Llama, Qwen2, Phi3 };
+enum class TestArch { Llama, Qwen2, Phi3, Qwen3 };
 enum class TestShape { Tiny, M125, B1, B3, B8 };
 // The file types of llama.cpp's quantizer that we reproduce (`general.file_type`).
 enum class TestFileType { F32, F16, Q8_0, Q4_0, Q4_K_M, Q5_K_M, Q6_K };
 
-std::optional<TestArch> parseTestArch(std::string_view name);    // "llama", "qwen2", "phi3"
+std::optional<TestArch> parseTestArch(std::string_view name);    // "llama", "qwen2", "phi3", "qwen3"
 std::optional<TestShape> parseTestShape(std::string_view name);  // "tiny", "125m", "1b", "3b", "8b"
 std::optional<TestFileType> parseTestFileType(std::string_view name);  // "f32", ..., "q4_k_m"
 std::string_view testArchName(TestArch arch);

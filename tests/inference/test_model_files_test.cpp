@@ -202,12 +202,12 @@ TEST(TestModelFiles, LlamaRunsDeterministicallyAndQuantizedLogitsTrackF32) {
     }
 }
 
-// qwen2 (biases) and phi3 (fused QKV and gate/up) files run too, deterministically, and their
+// qwen2 (biases), qwen3 (per-head Q/K norms) and phi3 (fused QKV and gate/up) files run too, deterministically, and their
 // quantized twins stay close to F32 (bounds as for llama; phi3's Q4_K_M keeps attn_qkv in Q5_K).
 TEST(TestModelFiles, Qwen2AndPhi3RunAndQuantizedLogitsTrackF32) {
     CONFIDANT_TESTDATA_FILE(vocab, "models/stories260K.gguf");
     TempDir dir;
-    for (TestArch arch : {TestArch::Qwen2, TestArch::Phi3}) {
+    for (TestArch arch : {TestArch::Qwen2, TestArch::Qwen3, TestArch::Phi3}) {
         const std::string a(testArchName(arch));
         ASSERT_TRUE(make(vocab, dir.file(a + "-f32.gguf"), arch, TestFileType::F32, 6));
         const auto reference = promptLogits(dir.file(a + "-f32.gguf"));

@@ -130,6 +130,19 @@ TEST(TestModelPlan, Phi3FusesQkvAndGateUp) {
     EXPECT_EQ(find(q5, "blk.0.attn_qkv.weight")->type, TensorType::Q6_K);
 }
 
+TEST(TestModelPlan, Qwen3HasPerHeadNormsAndNoBiases) {
+    const TestModelShape shape = testModelShape(TestArch::Qwen3, TestShape::Tiny);
+    const auto plan = planTestModel(TestArch::Qwen3, shape, TestFileType::Q8_0, 512);
+    ASSERT_NE(find(plan, "blk.1.attn_q_norm.weight"), nullptr);
+    EXPECT_EQ(find(plan, "blk.1.attn_q_norm.weight")->dims, (std::vector<uint64_t>{64}));
+    EXPECT_EQ(find(plan, "blk.1.attn_k_norm.weight")->type, TensorType::F32);
+    EXPECT_EQ(find(plan, "blk.0.attn_q.bias"), nullptr);
+    const TestModelShape b8 = testModelShape(TestArch::Qwen3, TestShape::B8);
+    EXPECT_EQ(b8.blockCount, 36u);
+    EXPECT_EQ(b8.feedForwardLength, 12288u);
+    EXPECT_EQ(b8.ropeFreqBase, 1000000.0f);
+}
+
 TEST(TestModelPlan, RowsThatCannotHoldSuperBlocksFallBack) {
     const std::vector<uint64_t> rows64 = {64, 128}, rows48 = {48, 128};
     EXPECT_EQ(chooseTestTensorType("blk.0.attn_q.weight", rows64, TestFileType::Q4_K_M, 4, 16, false), TensorType::Q5_0);
