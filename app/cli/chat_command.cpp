@@ -246,7 +246,7 @@ int runChat(Arguments& args) {
     if (!remoteModel) return fail(remoteModel.error().message);
     auto apiKey = args.value({"--api-key"});
     if (!apiKey) return fail(apiKey.error().message);
-    auto idleTimeout = args.number({"--timeout"});
+    auto idleTimeout = args.number({"--timeout"}, 0.001, 86400.0);
     if (!idleTimeout) return fail(idleTimeout.error().message);
     if (*dbPath && save) return fail("give either --db PATH or --save (the app's store), not both");
 
@@ -276,7 +276,7 @@ int runChat(Arguments& args) {
 
     if (*endpointUrl) {
         if (!*remoteModel) return fail("--endpoint needs --model NAME (the remote engine's model id)");
-        auto temp = args.number({"--temp", "--temperature"});
+        auto temp = args.number({"--temp", "--temperature"}, 0.0, 100.0);
         if (!temp) return fail(temp.error().message);
         auto positionals = args.positionals();
         if (!positionals) return fail(positionals.error().message + " (with --endpoint: --model, --temp, -n, --messages, --system, --api-key, --timeout, --db, --save)");
