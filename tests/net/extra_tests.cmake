@@ -8,4 +8,4 @@ add_dependencies(net_tests no_network_exec confidant-cli)
 add_test(NAME net_openai_client
          COMMAND bash "${CMAKE_CURRENT_LIST_DIR}/openai_client/run_test.sh" "$<TARGET_FILE:confidant-cli>"
                  "${CONFIDANT_TESTDATA_DIR}")
-set_tests_properties(net_openai_client PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 180)
+set_tests_properties(net_openai_client PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
