@@ -188,6 +188,7 @@ private:
                 }
                 case OpKind::Embed:
                 case OpKind::RmsNorm:
+                case OpKind::HeadRmsNorm:
                 case OpKind::StoreKv:
                 case OpKind::Rope: addStep(StepKind::Op, i, uint32_t(rows), 1, nullptr); break;
                 case OpKind::Attention:
@@ -262,6 +263,12 @@ private:
                 reference::rmsNorm(a + chunk * cols, m_weights->smallTensor(op.weight), dst + chunk * cols, 1, cols,
                                    op.epsilon);
                 break;
+            case OpKind::HeadRmsNorm: {
+                const size_t headDim = op.weight->elementCount;
+                reference::rmsNorm(a + chunk * cols, m_weights->smallTensor(op.weight), dst + chunk * cols, cols / headDim,
+                                   headDim, op.epsilon);
+                break;
+            }
             case OpKind::Rope: rope(op, plan.ropeFrequencies[step.op], dst + chunk * cols, m_input.startPosition + chunk); break;
             case OpKind::StoreKv: {
                 const size_t position = size_t(m_input.startPosition) + chunk;
@@ -347,7 +354,8 @@ public:
             for (const Op& op : graph.ops) {
                 if (op.kind == OpKind::MatMul && !weights->matrices.count(op.weight))
                     weights->matrices.emplace(op.weight, kernels::prepareMatrix(*op.weight, weights->isa));
-                for (const GgufTensorInfo* t : {op.kind == OpKind::RmsNorm ? op.weight : nullptr, op.bias,
+                const bool norm = op.kind == OpKind::RmsNorm || op.kind == OpKind::HeadRmsNorm;
+                for (const GgufTensorInfo* t : {norm ? op.weight : nullptr, op.bias,
                                                  op.kind == OpKind::Rope ? op.rope.freqFactors : nullptr})
                     if (t && !weights->small.count(t)) weights->small.emplace(t, reference::dequantizeTensor(*t));
             }
@@ -396,6 +404,7 @@ bool executesNatively(OpKind kind) {
     switch (kind) {
         case OpKind::Embed:
         case OpKind::RmsNorm:
+        case OpKind::HeadRmsNorm:
         case OpKind::MatMul:
         case OpKind::Rope:
         case OpKind::StoreKv:

@@ -1,12 +1,13 @@
 // The fast CPU backend against the reference (the oracle), at every instruction-set level this
 // machine has: attention over an fp16 cache in key tiles (odd shapes, long contexts, windows,
-// soft-caps) op by op; stories260K's 200 greedy tokens byte for byte; generated llama, qwen2 and
-// phi3 models of every type: final logits within NMSE 1e-3 and, on F32/F16/Q8_0, the same 32
-// greedy tokens.
+// soft-caps) op by op; stories260K's 200 greedy tokens byte for byte; generated llama, qwen2,
+// phi3 and qwen3 models of every type: final logits within NMSE 1e-3 and, on F32/F16/Q8_0, the same 32
+// greedy tokens (on Q8_0, whose kernels quantize activations, a flip only at a reference near-tie).
 #include <gtest/gtest.h>
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -217,12 +218,25 @@ std::vector<float> finalLogits(const std::shared_ptr<const Model>& model, Backen
     return {session->logits().begin(), session->logits().end()};
 }
 
+// The reference's lead of `expected[at]` over `other` after the prompt and expected[0..at), as a
+// fraction of the logits' range there.
+double referenceMargin(const std::shared_ptr<const Model>& model, Backend& reference, std::vector<TokenId> prompt,
+                       const std::vector<TokenId>& expected, size_t at, TokenId other) {
+    prompt.insert(prompt.end(), expected.begin(), expected.begin() + ptrdiff_t(at));
+    auto session = Session::create(model, reference, 512);
+    EXPECT_TRUE(session && session->feed(prompt));
+    if (!session) return 1.0;
+    const auto logits = session->logits();
+    const auto [low, high] = std::minmax_element(logits.begin(), logits.end());
+    return double(logits[size_t(expected[at])] - logits[size_t(other)]) / double(*high - *low);
+}
+
 TEST(CpuBackend, GeneratedModelsOfEveryArchitectureAndTypeMatchTheReference) {
     CONFIDANT_TESTDATA_FILE(vocab, "models/stories260K.gguf");
     TempDir dir;
     const TestFileType types[] = {TestFileType::F32,  TestFileType::F16,    TestFileType::Q8_0,  TestFileType::Q4_0,
                                   TestFileType::Q4_K_M, TestFileType::Q5_K_M, TestFileType::Q6_K};
-    for (TestArch arch : {TestArch::Llama, TestArch::Qwen2, TestArch::Phi3}) {
+    for (TestArch arch : {TestArch::Llama, TestArch::Qwen2, TestArch::Phi3, TestArch::Qwen3}) {
         for (TestFileType type : types) {
             const std::string label = std::string(testArchName(arch)) + " " + std::string(testFileTypeName(type));
             TestModelOptions o;
@@ -247,8 +261,22 @@ TEST(CpuBackend, GeneratedModelsOfEveryArchitectureAndTypeMatchTheReference) {
                 EXPECT_TRUE(allFinite(logits)) << label;
                 EXPECT_LE(nmse(expected, logits), 1e-3) << label << " at " << cpu::kernels::isaName(isa);
                 if (exactGreedy) {
-                    EXPECT_EQ(greedy(*model, *backend, prompt, 32), expectedTokens)
-                        << label << " at " << cpu::kernels::isaName(isa);
+                    const auto tokens = greedy(*model, *backend, prompt, 32);
+                    ASSERT_EQ(tokens.size(), expectedTokens.size()) << label;
+                    const size_t divergence =
+                        size_t(std::mismatch(tokens.begin(), tokens.end(), expectedTokens.begin()).first - tokens.begin());
+                    if (type != TestFileType::Q8_0 || divergence == tokens.size()) {
+                        EXPECT_EQ(tokens, expectedTokens) << label << " at " << cpu::kernels::isaName(isa);
+                    } else {
+                        // Q8_0 products quantize the activations to 8 bits (as llama.cpp's do), so
+                        // random weights' near-ties may flip: only where the reference itself saw
+                        // the two tokens within a hair of each other.
+                        const double margin = referenceMargin(*model, *reference, prompt, expectedTokens, divergence,
+                                                              tokens[divergence]);
+                        EXPECT_LE(margin, 0.02) << label << " at " << cpu::kernels::isaName(isa) << ": token "
+                                                << divergence << " differs where the reference's choice led by "
+                                                << margin << " of its logits' range";
+                    }
                 }
             }
         }
