@@ -182,8 +182,9 @@ bool ModelManager::deletesFile(const QString& path) const {
 bool ModelManager::removeFile(const QString& fileOrUrl) {
     const QString absolute = QFileInfo(localPath(fileOrUrl)).absoluteFilePath();
     const QString folder = QFileInfo(absolute).absolutePath();
-    const bool inModelsFolders = std::any_of(m_settings->modelFolders().cbegin(), m_settings->modelFolders().cend(),
-                                             [&folder](const QString& f) { return QDir(f) == QDir(folder); });
+    const QStringList folders = m_settings->modelFolders();  // one list: begin and end of the same object
+    const bool inModelsFolders =
+        std::any_of(folders.cbegin(), folders.cend(), [&folder](const QString& f) { return QDir(f) == QDir(folder); });
     if (!inModelsFolders) return false;
     if (absolute == m_info.path) unload();
     if (!deletesFile(absolute)) {
