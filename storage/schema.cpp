@@ -107,7 +107,13 @@ Result<void> backupTo(Database& database, const std::filesystem::path& target) {
         if (!backup) {
             rc = sqlite3_errcode(copy);
         } else {
-            rc = sqlite3_backup_step(backup, -1);
+            // The backup takes no busy timeout of its own: another connection migrating the
+            // same store (a second process starting at once) holds the lock only briefly.
+            for (int attempt = 0;; ++attempt) {
+                rc = sqlite3_backup_step(backup, -1);
+                if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || attempt >= 200) break;
+                sqlite3_sleep(25);
+            }
             sqlite3_backup_finish(backup);
             if (rc == SQLITE_DONE) rc = SQLITE_OK;
         }
@@ -143,6 +149,34 @@ Result<void> migrate(Database& database, std::span<const Migration> migrations, 
                                                 std::to_string(targetVersion) +
                                                 "); it was not changed — update Confidant to open it");
     if (*version == targetVersion) return {};
+
+    if (*version == 0) {
+        // A new store is created in one transaction, all steps at once: a second process
+        // creating the same store at the same moment then sees version 0 or the target, never
+        // a half-migrated store that it would back up or step through (#18, 9).
+        auto transaction = Transaction::begin(database);
+        if (!transaction) return transaction.error();
+        auto now = database.queryInt("PRAGMA user_version");
+        if (!now) return now.error();
+        if (*now == 0) {
+            Result<void> done;
+            for (const Migration& step : migrations) {
+                if (step.version > targetVersion) break;
+                done = database.exec(step.sql);
+                if (!done) break;
+            }
+            if (done) done = database.exec("PRAGMA application_id = " + std::to_string(k_applicationId));
+            if (done) done = database.exec("PRAGMA user_version = " + std::to_string(targetVersion));
+            if (done) done = transaction->commit();
+            if (!done)
+                return makeError(done.error().code, "creating the database at version " + std::to_string(targetVersion) +
+                                                        " failed, nothing was written: " + done.error().message);
+            return {};
+        }
+        CONFIDANT_TRY(transaction->commit());
+        version = now;
+        if (*version >= targetVersion) return {};
+    }
 
     const bool inMemory = database.path().empty() || database.path() == ":memory:";
     if (*version > 0 && !inMemory) {

@@ -58,13 +58,17 @@ Result<Database> openStore(const std::filesystem::path& path, const OpenOptions&
 
     CONFIDANT_TRY(database.exec("PRAGMA busy_timeout = " + std::to_string(options.busyTimeoutMs)));
 
-    // Reads only: a damaged or foreign file fails here, before anything is written.
+    // Reads only: a damaged or foreign file fails here, before anything is written. One read
+    // transaction, so that the three values come from one snapshot: a second process creating
+    // the same new store may commit its first migration between separate reads (#18, 9).
+    CONFIDANT_TRY(database.exec("BEGIN"));
     auto applicationId = database.queryInt("PRAGMA application_id");
     if (!applicationId) return applicationId.error();
     auto version = database.queryInt("PRAGMA user_version");
     if (!version) return version.error();
     auto tables = database.queryInt("SELECT count(*) FROM sqlite_master");
     if (!tables) return tables.error();
+    CONFIDANT_TRY(database.exec("COMMIT"));
     if (*applicationId != k_applicationId && (*applicationId != 0 || *version != 0 || *tables != 0))
         return makeError(ErrorCode::NotADatabase, path.string() +
                                                       " is an SQLite database of another program, not Confidant's; "
